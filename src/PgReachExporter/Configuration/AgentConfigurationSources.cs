@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Configuration;
+
+namespace PgReachExporter.Configuration;
+
+/// <summary>
+/// Builds the configuration the agent reads its targets from: appsettings.json, appsettings.{Environment}.json,
+/// the optional --config file, environment variables and the command line, later sources winning.
+/// Built the same way at start-up and on every reload, so a reload sees exactly what a restart would.
+/// </summary>
+internal sealed record AgentConfigurationSources(string ContentRoot, string EnvironmentName, string? ConfigFile, string[] Args)
+{
+    /// <summary>The file given with --config, made absolute, or null.</summary>
+    public static string? ConfigFileFrom(IConfiguration configuration, string contentRoot)
+    {
+        var file = configuration["config"];
+        return string.IsNullOrWhiteSpace(file) ? null : Path.GetFullPath(file, Directory.GetCurrentDirectory());
+    }
+
+    /// <summary>Where the targets come from, for messages: the --config file when there is one.</summary>
+    public string Description => ConfigFile ?? "configuration";
+
+    /// <summary>Builds the configuration; a missing or malformed --config file is a configuration error naming the file.</summary>
+    public IConfigurationRoot Build()
+    {
+        var builder = new ConfigurationBuilder()
+            .SetBasePath(ContentRoot)
+            .AddJsonFile("appsettings.json", optional: true, reloadOnChange: false)
+            .AddJsonFile($"appsettings.{EnvironmentName}.json", optional: true, reloadOnChange: false);
+        if (ConfigFile is not null)
+        {
+            if (!File.Exists(ConfigFile))
+            {
+                throw new ConfigurationException([new(ConfigFile, null, "--config", "file does not exist")]);
+            }
+
+            builder.AddJsonFile(ConfigFile, optional: false, reloadOnChange: false);
+        }
+
+        try
+        {
+            return builder.AddEnvironmentVariables().AddCommandLine(Args).Build();
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FormatException or IOException or UnauthorizedAccessException)
+        {
+            var detail = ex.InnerException?.Message ?? ex.Message;
+            throw new ConfigurationException([new(ConfigFile ?? "appsettings.json", null, "(file)", $"cannot be read as JSON: {detail}")]);
+        }
+    }
+
+    /// <summary>Reads and validates the agent settings from a freshly built configuration.</summary>
+    public AgentSettings ReadSettings(LibpqEnvironment environment) =>
+        AgentSettingsReader.Read(Build(), Description, environment);
+}

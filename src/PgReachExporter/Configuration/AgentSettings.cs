@@ -1,0 +1,20 @@
+using System.Collections.Immutable;
+
+namespace PgReachExporter.Configuration;
+
+/// <summary>The agent's validated settings: the targets and the agent-wide defaults.</summary>
+internal sealed record AgentSettings
+{
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(5);
+    public const int DefaultPort = 5432;
+    public const string DefaultTargetName = "default";
+
+    public required ImmutableArray<TargetDefinition> Targets { get; init; }
+
+    /// <summary>True when no target was configured and the one target comes from the libpq environment.</summary>
+    public bool UsesEnvironmentTarget { get; init; }
+
+    /// <summary>Where the settings were read from, for messages.</summary>
+    public required string Source { get; init; }
+}

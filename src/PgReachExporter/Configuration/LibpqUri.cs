@@ -1,0 +1,207 @@
+using System.Globalization;
+using Npgsql;
+
+namespace PgReachExporter.Configuration;
+
+/// <summary>The parts of a libpq connection URI (postgresql://user:password@host:port/db?param=value) that a target uses.</summary>
+internal sealed record LibpqUri
+{
+    public string? Host { get; init; }
+    public int? Port { get; init; }
+    public string? Database { get; init; }
+    public string? Username { get; init; }
+    public string? Password { get; init; }
+    public SslMode? SslMode { get; init; }
+    public TimeSpan? ConnectTimeout { get; init; }
+
+    private static readonly string[] Schemes = ["postgresql://", "postgres://"];
+
+    // Parameters libpq knows that change nothing about reachability probing.
+    private static readonly HashSet<string> IgnoredParameters = new(StringComparer.Ordinal) { "application_name", "fallback_application_name" };
+
+    /// <summary>Parses a URI; on failure returns null and says what is wrong without repeating the password.</summary>
+    public static LibpqUri? TryParse(string text, out string? problem)
+    {
+        problem = null;
+        var scheme = Schemes.FirstOrDefault(s => text.StartsWith(s, StringComparison.OrdinalIgnoreCase));
+        if (scheme is null)
+        {
+            problem = "must start with postgresql:// or postgres://";
+            return null;
+        }
+
+        var rest = text[scheme.Length..];
+        var queryStart = rest.IndexOf('?');
+        var query = queryStart >= 0 ? rest[(queryStart + 1)..] : "";
+        rest = queryStart >= 0 ? rest[..queryStart] : rest;
+
+        var pathStart = rest.IndexOf('/');
+        var path = pathStart >= 0 ? rest[(pathStart + 1)..] : null;
+        var authority = pathStart >= 0 ? rest[..pathStart] : rest;
+
+        var result = new LibpqUri();
+        var at = authority.LastIndexOf('@');
+        if (at >= 0)
+        {
+            var userInfo = authority[..at];
+            authority = authority[(at + 1)..];
+            var colon = userInfo.IndexOf(':');
+            var user = colon >= 0 ? userInfo[..colon] : userInfo;
+            result = result with
+            {
+                Username = user.Length > 0 ? Decode(user) : null,
+                Password = colon >= 0 ? Decode(userInfo[(colon + 1)..]) : null,
+            };
+        }
+
+        if (authority.Contains(','))
+        {
+            problem = "lists several hosts; configure one target per host so each is probed and reported on its own";
+            return null;
+        }
+
+        if (!TryParseHostPort(authority, out var host, out var port, out problem))
+        {
+            return null;
+        }
+
+        result = result with { Host = host, Port = port, Database = string.IsNullOrEmpty(path) ? null : Decode(path) };
+        return ApplyQuery(result, query, out problem);
+    }
+
+    private static bool TryParseHostPort(string authority, out string? host, out int? port, out string? problem)
+    {
+        host = null;
+        port = null;
+        problem = null;
+        string portText;
+        if (authority.StartsWith('['))
+        {
+            var close = authority.IndexOf(']');
+            if (close < 0)
+            {
+                problem = "has an IPv6 address without a closing ']'";
+                return false;
+            }
+
+            host = authority[1..close];
+            portText = authority[(close + 1)..];
+            if (portText.Length > 0 && !portText.StartsWith(':'))
+            {
+                problem = "has text after the IPv6 address that is not a port";
+                return false;
+            }
+
+            portText = portText.TrimStart(':');
+        }
+        else
+        {
+            var colon = authority.LastIndexOf(':');
+            host = colon >= 0 ? authority[..colon] : authority;
+            portText = colon >= 0 ? authority[(colon + 1)..] : "";
+            host = host.Length > 0 ? Decode(host) : null;
+        }
+
+        if (portText.Length > 0)
+        {
+            if (!TryParsePort(portText, out var value))
+            {
+                problem = $"has port '{portText}', which is not a number from 1 to 65535";
+                return false;
+            }
+
+            port = value;
+        }
+
+        return true;
+    }
+
+    private static LibpqUri? ApplyQuery(LibpqUri result, string query, out string? problem)
+    {
+        problem = null;
+        foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=');
+            var key = Decode(eq >= 0 ? pair[..eq] : pair);
+            var value = eq >= 0 ? Decode(pair[(eq + 1)..]) : "";
+            switch (key)
+            {
+                case "host":
+                    result = result with { Host = value };
+                    break;
+                case "port":
+                    if (!TryParsePort(value, out var port))
+                    {
+                        problem = $"has port '{value}', which is not a number from 1 to 65535";
+                        return null;
+                    }
+
+                    result = result with { Port = port };
+                    break;
+                case "dbname":
+                    result = result with { Database = value };
+                    break;
+                case "user":
+                    result = result with { Username = value };
+                    break;
+                case "password":
+                    result = result with { Password = value };
+                    break;
+                case "sslmode":
+                    if (!SslModeNames.TryParse(value, out var mode))
+                    {
+                        problem = $"has sslmode '{value}'; expected one of {SslModeNames.Expected}";
+                        return null;
+                    }
+
+                    result = result with { SslMode = mode };
+                    break;
+                case "connect_timeout":
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds <= 0)
+                    {
+                        problem = $"has connect_timeout '{value}'; expected a positive whole number of seconds";
+                        return null;
+                    }
+
+                    result = result with { ConnectTimeout = TimeSpan.FromSeconds(seconds) };
+                    break;
+                default:
+                    if (!IgnoredParameters.Contains(key))
+                    {
+                        problem = $"has unsupported parameter '{key}' (supported: host, port, dbname, user, password, sslmode, connect_timeout, application_name)";
+                        return null;
+                    }
+
+                    break;
+            }
+        }
+
+        return result;
+    }
+
+    private static bool TryParsePort(string text, out int port) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out port) && port is >= 1 and <= 65535;
+
+    private static string Decode(string text) => Uri.UnescapeDataString(text);
+}
+
+/// <summary>libpq's sslmode words and their Npgsql equivalents.</summary>
+internal static class SslModeNames
+{
+    public const string Expected = "disable, allow, prefer, require, verify-ca, verify-full";
+
+    public static bool TryParse(string? text, out SslMode mode)
+    {
+        mode = SslMode.Prefer;
+        switch (text?.Trim().ToLowerInvariant())
+        {
+            case "disable": mode = SslMode.Disable; return true;
+            case "allow": mode = SslMode.Allow; return true;
+            case "prefer": mode = SslMode.Prefer; return true;
+            case "require": mode = SslMode.Require; return true;
+            case "verify-ca" or "verifyca": mode = SslMode.VerifyCA; return true;
+            case "verify-full" or "verifyfull": mode = SslMode.VerifyFull; return true;
+            default: return false;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using Npgsql;
+
+namespace PgReachExporter.Configuration;
+
+/// <summary>A validated PostgreSQL target: where to connect, as whom, and how often.</summary>
+internal sealed record TargetDefinition
+{
+    public required string Name { get; init; }
+
+    /// <summary>A host name, an IP address, or a Unix socket directory (starting with '/').</summary>
+    public required string Host { get; init; }
+
+    public required int Port { get; init; }
+    public required string Database { get; init; }
+    public required string Username { get; init; }
+    public PasswordSource Password { get; init; } = PasswordSource.None;
+    public SslMode SslMode { get; init; } = SslMode.Prefer;
+    public required TimeSpan ConnectTimeout { get; init; }
+    public required TimeSpan Interval { get; init; }
+
+    public bool IsUnixSocket => Host.StartsWith('/');
+
+    /// <summary>Where the client connects, without credentials: safe for logs and pages.</summary>
+    public string Endpoint => IsUnixSocket
+        ? $"{Host}/.s.PGSQL.{Port}"
+        : Host.Contains(':') ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
+
+    public override string ToString() => $"{Name} ({Username}@{Endpoint}/{Database})";
+}

@@ -1,0 +1,15 @@
+namespace PgReachExporter;
+
+/// <summary>Event ids of the agent's log messages, in one place so they stay unique.</summary>
+internal static class LogEvents
+{
+    public const int AgentStarted = 1;
+    public const int DefaultTarget = 2;
+    public const int ConfigReloaded = 10;
+    public const int ConfigRejected = 11;
+    public const int TargetStarted = 20;
+    public const int TargetStopped = 21;
+    public const int TargetStateChanged = 22;
+    public const int ProbeCycleFailed = 23;
+    public const int ProbeOverrun = 24;
+}

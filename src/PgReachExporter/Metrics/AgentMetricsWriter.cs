@@ -1,0 +1,35 @@
+using PgReachExporter.Configuration;
+
+namespace PgReachExporter.Metrics;
+
+/// <summary>Keeps the agent-wide families (targets, build, configuration reloads) in step with the agent.</summary>
+internal sealed class AgentMetricsWriter
+{
+    private readonly ReachMetrics _metrics;
+    private readonly TargetSetMonitor _targets;
+
+    public AgentMetricsWriter(ReachMetrics metrics, TargetSetMonitor targets)
+    {
+        _metrics = metrics;
+        _targets = targets;
+        metrics.BuildInfo.WithLabels(BuildVersion.Current).Set(1);
+        Update();
+        targets.ReloadAttempted += Update;
+    }
+
+    private void Update()
+    {
+        _metrics.Targets.Set(_targets.Current.Targets.Length);
+        _metrics.ConfigReloadSuccessful.Set(_targets.LastReloadSuccessful ? 1 : 0);
+        _metrics.ConfigReloadSuccessTimestamp.Set(_targets.LastSuccessfulReload.ToUnixTimeMilliseconds() / 1000.0);
+    }
+}
+
+/// <summary>The agent's version, from the assembly's informational version.</summary>
+internal static class BuildVersion
+{
+    public static readonly string Current =
+        (typeof(BuildVersion).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown")
+        .Split('+')[0];
+}

@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using PgReachExporter.Classification;
+using PgReachExporter.Configuration;
+using PgReachExporter.Probes;
+using PgReachExporter.Scheduling;
+
+namespace PgReachExporter.Metrics;
+
+/// <summary>Writes each completed cycle into the metric families; /metrics then only serialises.</summary>
+internal sealed class ProbeMetricsWriter(ReachMetrics metrics) : ICycleSink
+{
+    // The (address, family) pairs last written per target, so addresses that stop resolving lose their series.
+    private readonly ConcurrentDictionary<string, HashSet<(string Address, string Family)>> _addresses = new(StringComparer.Ordinal);
+
+    public void TargetAdded(TargetDefinition target)
+    {
+        var name = target.Name;
+        // Counters start at 0 for every result, so rate() works from the first scrape.
+        foreach (var result in TcpConnectResults.All)
+        {
+            metrics.TcpProbes.WithLabels(name, result.Label()).Inc(0);
+        }
+
+        foreach (var result in LoginResults.All)
+        {
+            metrics.LoginProbes.WithLabels(name, result.Label()).Inc(0);
+        }
+
+        metrics.Overruns.WithLabels(name).Inc(0);
+        metrics.Up.WithLabels(name).Set(0);
+    }
+
+    public void CycleCompleted(TargetDefinition target, TargetCycle cycle)
+    {
+        var name = target.Name;
+        WriteDns(name, cycle.Dns);
+        WriteTcp(name, cycle);
+        WriteLogin(name, cycle.Login);
+        metrics.Up.WithLabels(name).Set(cycle.Up ? 1 : 0);
+        metrics.LastProbeTimestamp.WithLabels(name).Set(cycle.StartedAt.ToUnixTimeMilliseconds() / 1000.0);
+        metrics.CycleDuration.WithLabels(name).Set(cycle.Duration.TotalSeconds);
+        if (cycle.Overran)
+        {
+            metrics.Overruns.WithLabels(name).Inc();
+        }
+    }
+
+    public void TargetRemoved(string target)
+    {
+        _addresses.TryRemove(target, out _);
+        metrics.RemoveTarget(target);
+    }
+
+    private void WriteDns(string name, DnsObservation dns)
+    {
+        metrics.DnsAddresses.WithLabels(name, AddressFamilies.IPv4).Set(dns.Addresses.Count(a => AddressFamilies.Of(a) == AddressFamilies.IPv4));
+        metrics.DnsAddresses.WithLabels(name, AddressFamilies.IPv6).Set(dns.Addresses.Count(a => AddressFamilies.Of(a) == AddressFamilies.IPv6));
+        metrics.DnsLookupDuration.WithLabels(name).Set(dns.Duration.TotalSeconds);
+    }
+
+    private void WriteTcp(string name, TargetCycle cycle)
+    {
+        // A name that does not resolve has no address to report on: one series without address carries dns_error.
+        var observations = cycle.Dns.Resolved || cycle.Tcp.Length > 0
+            ? cycle.Tcp
+            : [new TcpObservation("", "", TcpConnectResult.DnsError, cycle.Dns.Duration, cycle.Dns.Problem)];
+
+        var current = observations.Select(o => (o.Address, o.Family)).ToHashSet();
+        var previous = _addresses.GetValueOrDefault(name);
+        if (previous is not null && !previous.SetEquals(current))
+        {
+            foreach (var (address, family) in previous.Except(current))
+            {
+                ReachMetrics.RemoveSeries(metrics.TcpConnectResult, l => l[0] == name && l[1] == address && l[2] == family);
+                ReachMetrics.RemoveSeries(metrics.TcpConnectDuration, l => l[0] == name && l[1] == address && l[2] == family);
+            }
+        }
+
+        _addresses[name] = current;
+        foreach (var tcp in observations)
+        {
+            ReachMetrics.SetOneHot(metrics.TcpConnectResult, TcpConnectResults.All, tcp.Result, TcpConnectResults.Label, name, tcp.Address, tcp.Family);
+            metrics.TcpConnectDuration.WithLabels(name, tcp.Address, tcp.Family).Set(tcp.Duration.TotalSeconds);
+            metrics.TcpProbes.WithLabels(name, tcp.Result.Label()).Inc();
+        }
+    }
+
+    private void WriteLogin(string name, LoginObservation login)
+    {
+        ReachMetrics.SetOneHot(metrics.LoginResult, LoginResults.All, login.Result, LoginResults.Label, name);
+        metrics.LoginDuration.WithLabels(name).Set(login.Duration.TotalSeconds);
+        metrics.LoginProbes.WithLabels(name, login.Result.Label()).Inc();
+        if (login.ServerVersion is { } version)
+        {
+            metrics.LoginServerVersion.WithLabels(name).Set((version.Major * 10000) + Math.Max(0, version.Minor));
+        }
+    }
+}

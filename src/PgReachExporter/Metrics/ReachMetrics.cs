@@ -1,0 +1,130 @@
+using Prometheus;
+
+namespace PgReachExporter.Metrics;
+
+/// <summary>
+/// Every metric family the agent exports: names, HELP texts and label sets live here and nowhere else.
+/// All per-target families have "target" as their first label, so a removed target's series can be dropped.
+/// </summary>
+internal sealed class ReachMetrics
+{
+    private readonly List<Action<string>> _perTargetRemovers = [];
+
+    public ReachMetrics(IMetricFactory factory)
+    {
+        TcpConnectResult = PerTarget(factory.CreateGauge("pgreach_tcp_connect_result",
+            "Result of the last TCP connect to each resolved address of the target: 1 for the current result, 0 for the others.",
+            ["target", "address", "family", "result"]));
+        TcpConnectDuration = PerTarget(factory.CreateGauge("pgreach_tcp_connect_duration_seconds",
+            "Time the last TCP connect to each address took to succeed or fail, in seconds.",
+            ["target", "address", "family"]));
+        TcpProbes = PerTarget(factory.CreateCounter("pgreach_tcp_probes_total",
+            "TCP connect attempts by result, one per resolved address per cycle; rate() of result=\"timeout\" is the timeout rate.",
+            ["target", "result"]));
+        LoginResult = PerTarget(factory.CreateGauge("pgreach_login_result",
+            "Result of the last login attempt (fresh unpooled connection through authentication): 1 for the current result, 0 for the others.",
+            ["target", "result"]));
+        LoginDuration = PerTarget(factory.CreateGauge("pgreach_login_duration_seconds",
+            "Time the last login attempt took to succeed or fail, in seconds.", ["target"]));
+        LoginProbes = PerTarget(factory.CreateCounter("pgreach_login_probes_total",
+            "Login attempts by result.", ["target", "result"]));
+        LoginServerVersion = PerTarget(factory.CreateGauge("pgreach_login_server_version",
+            "Server version number (as server_version_num, e.g. 150004) reported by the last successful login.", ["target"]));
+        DnsAddresses = PerTarget(factory.CreateGauge("pgreach_dns_addresses",
+            "Number of addresses the target's host resolved to in the last cycle, by address family.", ["target", "family"]));
+        DnsLookupDuration = PerTarget(factory.CreateGauge("pgreach_dns_lookup_duration_seconds",
+            "Time the last host name lookup took, in seconds (0 for an IP address or a Unix socket).", ["target"]));
+        Up = PerTarget(factory.CreateGauge("pgreach_up",
+            "1 when the last cycle connected over TCP and logged in successfully, 0 otherwise.", ["target"]));
+        LastProbeTimestamp = PerTarget(factory.CreateGauge("pgreach_last_probe_timestamp_seconds",
+            "Unix time at which the target's last completed probe cycle started.", ["target"]));
+        CycleDuration = PerTarget(factory.CreateGauge("pgreach_probe_cycle_duration_seconds",
+            "Duration of the target's last probe cycle (DNS, TCP and login), in seconds.", ["target"]));
+        Overruns = PerTarget(factory.CreateCounter("pgreach_probe_overruns_total",
+            "Probe cycles that took longer than the target's interval.", ["target"]));
+        Targets = factory.CreateGauge("pgreach_targets", "Number of targets being probed.");
+        BuildInfo = factory.CreateGauge("pgreach_build_info", "Build information of the agent; always 1.", ["version"]);
+        ConfigReloadSuccessful = factory.CreateGauge("pgreach_config_last_reload_successful",
+            "1 when the last configuration (re)load was valid and applied, 0 when it was rejected and the last good targets are kept.");
+        ConfigReloadSuccessTimestamp = factory.CreateGauge("pgreach_config_last_reload_success_timestamp_seconds",
+            "Unix time of the last successful configuration load.");
+    }
+
+    public Gauge TcpConnectResult { get; }
+    public Gauge TcpConnectDuration { get; }
+    public Counter TcpProbes { get; }
+    public Gauge LoginResult { get; }
+    public Gauge LoginDuration { get; }
+    public Counter LoginProbes { get; }
+    public Gauge LoginServerVersion { get; }
+    public Gauge DnsAddresses { get; }
+    public Gauge DnsLookupDuration { get; }
+    public Gauge Up { get; }
+    public Gauge LastProbeTimestamp { get; }
+    public Gauge CycleDuration { get; }
+    public Counter Overruns { get; }
+    public Gauge Targets { get; }
+    public Gauge BuildInfo { get; }
+    public Gauge ConfigReloadSuccessful { get; }
+    public Gauge ConfigReloadSuccessTimestamp { get; }
+
+    /// <summary>Registers a family whose first label is "target" so that <see cref="RemoveTarget"/> covers it.</summary>
+    public TCollector PerTarget<TCollector>(TCollector family) where TCollector : Collector
+    {
+        _perTargetRemovers.Add(target => RemoveSeries(family, labels => labels[0] == target));
+        return family;
+    }
+
+    /// <summary>Drops every series of a target that is no longer configured.</summary>
+    public void RemoveTarget(string target)
+    {
+        foreach (var remove in _perTargetRemovers)
+        {
+            remove(target);
+        }
+    }
+
+    /// <summary>Drops the series of a family whose label values match.</summary>
+    public static void RemoveSeries(Collector family, Func<string[], bool> match)
+    {
+        switch (family)
+        {
+            case Gauge gauge:
+                foreach (var labels in gauge.GetAllLabelValues().Where(match).ToList())
+                {
+                    gauge.RemoveLabelled(labels);
+                }
+
+                break;
+            case Counter counter:
+                foreach (var labels in counter.GetAllLabelValues().Where(match).ToList())
+                {
+                    counter.RemoveLabelled(labels);
+                }
+
+                break;
+            case Histogram histogram:
+                foreach (var labels in histogram.GetAllLabelValues().Where(match).ToList())
+                {
+                    histogram.RemoveLabelled(labels);
+                }
+
+                break;
+            default:
+                throw new ArgumentException($"Unsupported metric family type {family.GetType().Name}", nameof(family));
+        }
+    }
+
+    /// <summary>Sets a one-hot family: 1 for the current value, 0 for every other value of the closed set.</summary>
+    public static void SetOneHot<T>(Gauge family, IReadOnlyList<T> all, T current, Func<T, string> label, params string[] leadingLabels)
+    {
+        foreach (var value in all)
+        {
+            // A fresh array per child: prometheus-net keeps the array it is given as the child's identity.
+            var labels = new string[leadingLabels.Length + 1];
+            leadingLabels.CopyTo(labels, 0);
+            labels[^1] = label(value);
+            family.WithLabels(labels).Set(EqualityComparer<T>.Default.Equals(value, current) ? 1 : 0);
+        }
+    }
+}

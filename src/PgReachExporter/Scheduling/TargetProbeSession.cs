@@ -1,0 +1,61 @@
+using System.Collections.Immutable;
+using System.Net;
+using System.Net.Sockets;
+using PgReachExporter.Configuration;
+using PgReachExporter.Probes;
+
+namespace PgReachExporter.Scheduling;
+
+/// <summary>
+/// Runs one probe cycle of one target: DNS then a TCP connect to every address, and in parallel a login.
+/// The session owns the per-target probe resources; the caller owns the schedule.
+/// </summary>
+internal sealed class TargetProbeSession : IAsyncDisposable
+{
+    private readonly TargetDefinition _target;
+    private readonly DnsProbe _dns;
+    private readonly TcpConnectProbe _tcp;
+    private readonly LoginProbe _login;
+    private readonly TimeProvider _time;
+
+    public TargetProbeSession(TargetDefinition target, TimeProvider time)
+    {
+        _target = target;
+        _time = time;
+        _dns = new DnsProbe(time);
+        _tcp = new TcpConnectProbe(time);
+        _login = new LoginProbe(target, time, new PostgresGreetingProbe());
+    }
+
+    public async Task<TargetCycle> RunAsync(CancellationToken stopping)
+    {
+        var startedAt = _time.GetUtcNow();
+        var started = _time.GetTimestamp();
+        var login = _login.LoginAsync(stopping);
+        var (dns, tcp) = await ProbeTransportAsync(stopping).ConfigureAwait(false);
+        var loginObservation = await login.ConfigureAwait(false);
+        var duration = _time.GetElapsedTime(started);
+        return new TargetCycle(_target.Name, startedAt, duration, dns, tcp, loginObservation, Overran: duration > _target.Interval);
+    }
+
+    private async Task<(DnsObservation, ImmutableArray<TcpObservation>)> ProbeTransportAsync(CancellationToken stopping)
+    {
+        if (_target.IsUnixSocket)
+        {
+            var socket = new UnixDomainSocketEndPoint(Path.Combine(_target.Host, $".s.PGSQL.{_target.Port}"));
+            var local = await _tcp.ConnectAsync(socket, _target.ConnectTimeout, stopping).ConfigureAwait(false);
+            return (new DnsObservation(DnsLookupResult.Ok, [], TimeSpan.Zero, null), [local]);
+        }
+
+        var dns = await _dns.ResolveAsync(_target.Host, _target.ConnectTimeout, stopping).ConfigureAwait(false);
+        if (!dns.Resolved)
+        {
+            return (dns, []);
+        }
+
+        var attempts = dns.Addresses.Select(a => _tcp.ConnectAsync(new IPEndPoint(a, _target.Port), _target.ConnectTimeout, stopping));
+        return (dns, [.. await Task.WhenAll(attempts).ConfigureAwait(false)]);
+    }
+
+    public ValueTask DisposeAsync() => _login.DisposeAsync();
+}
