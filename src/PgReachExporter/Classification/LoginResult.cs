@@ -1,7 +1,7 @@
 namespace PgReachExporter.Classification;
 
 /// <summary>What a login attempt (TCP, startup, authentication) ended in.</summary>
-internal enum LoginResult
+public enum LoginResult
 {
     Ok,
     NoHbaEntry,

@@ -1,7 +1,7 @@
 namespace PgReachExporter.Classification;
 
 /// <summary>What a TCP connect attempt to one address ended in.</summary>
-internal enum TcpConnectResult
+public enum TcpConnectResult
 {
     /// <summary>The handshake completed: something listens there.</summary>
     Open,
