@@ -40,11 +40,20 @@ public sealed class BlackHoleListener : IAsyncDisposable
         address ??= IPAddress.Loopback;
         LoopbackAddress.Require(address);
         var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        var blackHole = new BlackHoleListener(listener);
         try
         {
             listener.Bind(new IPEndPoint(address, 0));
             listener.Listen(0); // Linux keeps backlog + 1 connections queued
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+
+        var blackHole = new BlackHoleListener(listener);
+        try
+        {
             await blackHole.FillAcceptQueueAsync(cancellationToken).ConfigureAwait(false);
             return blackHole;
         }
