@@ -1,10 +1,13 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace PgReachExporter.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// One initdb per binary set per test run; every cluster is a copy of its template, because initdb
-/// takes seconds on a small machine and a copy takes a fraction of one.
+/// initdb output to copy clusters from, because initdb takes seconds on a small machine and a copy a
+/// fraction of one. Templates are kept across test runs in /tmp/pgreach-templates/, one per binary set
+/// and template recipe, so most runs call initdb not at all.
 /// </summary>
 internal static class ClusterTemplates
 {
@@ -23,18 +26,32 @@ internal static class ClusterTemplates
 
         """;
 
+    private static readonly string[] InitdbOptions = ["-U", PostgresCluster.Superuser, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"];
+    private static readonly string TemplatesRoot = Path.Combine(Path.GetTempPath(), "pgreach-templates");
     private static readonly ConcurrentDictionary<string, Lazy<Task<string>>> Templates = new(StringComparer.Ordinal);
 
     public static Task<string> GetAsync(PostgresBinaries binaries, CancellationToken cancellationToken) =>
-        Templates.GetOrAdd(binaries.BinDir, _ => new Lazy<Task<string>>(() => CreateAsync(binaries)))
+        Templates.GetOrAdd(binaries.BinDir, _ => new Lazy<Task<string>>(() => Task.Run(() => FindOrCreateAsync(binaries))))
             .Value.WaitAsync(cancellationToken);
 
-    private static async Task<string> CreateAsync(PostgresBinaries binaries)
+    private static async Task<string> FindOrCreateAsync(PostgresBinaries binaries)
     {
-        var directory = Path.Combine(ClusterWorkspace.Root, $"template-{binaries.Major}");
+        var directory = Path.Combine(TemplatesRoot, $"{binaries.Version}-{RecipeHash(binaries)}");
+        if (File.Exists(Path.Combine(directory, FixtureConfigFile)))
+        {
+            return directory;
+        }
+
+        ClusterWorkspace.CreateServerOwnedDirectory(TemplatesRoot);
+        var building = $"{directory}.building-{Environment.ProcessId}";
+        if (Directory.Exists(building))
+        {
+            Directory.Delete(building, recursive: true);
+        }
+
         var initdb = await OsCommand.RunAsync(
             binaries.Initdb,
-            ["-D", directory, "-U", PostgresCluster.Superuser, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"],
+            ["-D", building, .. InitdbOptions],
             TimeSpan.FromMinutes(3),
             asServerUser: true,
             libraryPath: binaries.LibDir).ConfigureAwait(false);
@@ -44,9 +61,27 @@ internal static class ClusterTemplates
         }
 
         // Appending to a file keeps its owner, so the server user can still read it.
-        await File.AppendAllTextAsync(Path.Combine(directory, "postgresql.conf"), TemplateSettings).ConfigureAwait(false);
-        await OsCommand.RunCheckedAsync("touch", [Path.Combine(directory, FixtureConfigFile)], TimeSpan.FromSeconds(10), asServerUser: true)
+        await File.AppendAllTextAsync(Path.Combine(building, "postgresql.conf"), TemplateSettings).ConfigureAwait(false);
+        await OsCommand.RunCheckedAsync("touch", [Path.Combine(building, FixtureConfigFile)], TimeSpan.FromSeconds(10), asServerUser: true)
             .ConfigureAwait(false);
+
+        // The rename publishes a complete template; a test process that got there first wins.
+        try
+        {
+            Directory.Move(building, directory);
+        }
+        catch (IOException) when (Directory.Exists(directory))
+        {
+            Directory.Delete(building, recursive: true);
+        }
+
         return directory;
+    }
+
+    /// <summary>Identifies the binaries and everything that shapes a template, so a changed recipe gets a new one.</summary>
+    private static string RecipeHash(PostgresBinaries binaries)
+    {
+        var recipe = string.Join('\n', [binaries.BinDir, binaries.Version, TemplateSettings, .. InitdbOptions]);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(recipe)))[..12];
     }
 }

@@ -82,21 +82,7 @@ public sealed partial class PostgresCluster : IPostgresServer
     });
 
     /// <summary>The postmaster's process id from postmaster.pid, or null when there is none.</summary>
-    public int? ProcessId
-    {
-        get
-        {
-            try
-            {
-                var firstLine = File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).FirstOrDefault();
-                return int.TryParse(firstLine, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
-            }
-            catch (IOException)
-            {
-                return null;
-            }
-        }
-    }
+    public int? ProcessId => ReadPostmasterPid(DataDirectory);
 
     public bool IsRunning => ProcessId is { } pid && Posix.IsAlive(pid);
 
@@ -229,21 +215,48 @@ public sealed partial class PostgresCluster : IPostgresServer
 
     public override string ToString() => $"PostgreSQL {Binaries.Version} on {Host}:{Port} ({Directory})";
 
-    /// <summary>Immediate shutdown by signal, then SIGKILL; synchronous so it can run at process exit.</summary>
-    internal void KillNow()
+    internal static int? ReadPostmasterPid(string dataDirectory)
     {
-        if (ProcessId is not { } pid || !Posix.IsAlive(pid))
+        try
         {
-            return;
+            var firstLine = File.ReadLines(Path.Combine(dataDirectory, "postmaster.pid")).FirstOrDefault();
+            return int.TryParse(firstLine, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Immediate shutdown of every given postmaster by SIGQUIT, then SIGKILL for any still alive after two
+    /// seconds; synchronous so it can run at process exit.
+    /// </summary>
+    internal static void Kill(IReadOnlyCollection<int> postmasterPids)
+    {
+        foreach (var pid in postmasterPids)
+        {
+            Posix.Signal(pid, Posix.SigQuit);
         }
 
-        Posix.Signal(pid, Posix.SigQuit);
-        for (var i = 0; i < 100 && Posix.IsAlive(pid); i++)
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(2) && postmasterPids.Any(Posix.IsAlive))
         {
             Thread.Sleep(20); // process-exit path: no async context to wait in
         }
 
-        Posix.Signal(pid, Posix.SigKill);
+        foreach (var pid in postmasterPids.Where(Posix.IsAlive))
+        {
+            Posix.Signal(pid, Posix.SigKill);
+        }
+    }
+
+    internal void KillNow()
+    {
+        if (ProcessId is { } pid)
+        {
+            Kill([pid]);
+        }
     }
 
     private async Task CreateFilesAsync(string template, CancellationToken cancellationToken)

@@ -75,6 +75,32 @@ public sealed class PostgresClusterTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Cluster_listening_on_ipv6_loopback_accepts_logins_there_and_refuses_ipv4()
+    {
+        await using var cluster = await fixture.NewClusterAsync(new ClusterOptions { ListenAddresses = "::1" });
+        await cluster.CreateRoleAsync("v6", "v6-password");
+
+        Assert.Equal("::1", cluster.Host);
+        await OpenAndCloseAsync(cluster.ConnectionString("v6", "v6-password"));
+        using var ipv4 = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var refused = await Assert.ThrowsAsync<SocketException>(() => ipv4.ConnectAsync(IPAddress.Loopback, cluster.Port));
+        Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
+    }
+
+    [Fact]
+    public async Task Cluster_that_cannot_start_fails_with_the_server_log_and_leaves_nothing_behind()
+    {
+        var before = Directory.GetDirectories(Path.GetTempPath(), "pgreach-it-*").SelectMany(Directory.GetDirectories).ToHashSet();
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => fixture.NewClusterAsync(
+            new ClusterOptions { ExtraConfig = new Dictionary<string, string> { ["shared_buffers"] = "not-a-size" } }));
+
+        Assert.Contains("shared_buffers", failure.Message);
+        var after = Directory.GetDirectories(Path.GetTempPath(), "pgreach-it-*").SelectMany(Directory.GetDirectories);
+        Assert.DoesNotContain(after, d => !before.Contains(d) && Path.GetFileName(d).StartsWith('c'));
+    }
+
+    [Fact]
     public async Task Jsonlog_cluster_writes_json_lines_to_its_log_file()
     {
         await using var cluster = await fixture.NewClusterAsync(new ClusterOptions { LogFormat = "jsonlog" });
