@@ -35,7 +35,7 @@ public sealed partial class PostgresCluster : IPostgresServer
     {
         Binaries = binaries;
         Options = options;
-        Directory = directory;
+        ClusterDirectory = directory;
     }
 
     public PostgresBinaries Binaries { get; }
@@ -58,13 +58,13 @@ public sealed partial class PostgresCluster : IPostgresServer
     };
 
     /// <summary>The cluster's own directory, holding data/, sock/ and log/.</summary>
-    public string Directory { get; }
+    public string ClusterDirectory { get; }
 
-    public string DataDirectory => Path.Combine(Directory, "data");
+    public string DataDirectory => Path.Combine(ClusterDirectory, "data");
 
-    public string SocketDirectory => Path.Combine(Directory, "sock");
+    public string SocketDirectory => Path.Combine(ClusterDirectory, "sock");
 
-    public string LogDirectory => Path.Combine(Directory, "log");
+    public string LogDirectory => Path.Combine(ClusterDirectory, "log");
 
     public string HbaFilePath => Path.Combine(DataDirectory, "pg_hba.conf");
 
@@ -118,7 +118,7 @@ public sealed partial class PostgresCluster : IPostgresServer
         if (!result.Succeeded && waitForReady)
         {
             throw new InvalidOperationException(
-                $"PostgreSQL {Binaries.Version} in {Directory} did not become ready on port {Port}: {result.Describe()}\n" +
+                $"PostgreSQL {Binaries.Version} in {ClusterDirectory} did not become ready on port {Port}: {result.Describe()}\n" +
                 $"--- server log (tail) ---\n{LogTail(40)}");
         }
     }
@@ -148,19 +148,26 @@ public sealed partial class PostgresCluster : IPostgresServer
     /// <summary>Everything the server has logged so far: the postmaster's stderr first, then the collector's files.</summary>
     public string ReadLog()
     {
-        if (!System.IO.Directory.Exists(LogDirectory))
+        if (!Directory.Exists(LogDirectory))
         {
             return string.Empty;
         }
 
         var text = new StringBuilder();
-        foreach (var file in System.IO.Directory.GetFiles(LogDirectory)
+        foreach (var file in Directory.GetFiles(LogDirectory)
                      .OrderBy(f => Path.GetFileName(f) == PostmasterLogName ? 0 : 1)
                      .ThenBy(f => f, StringComparer.Ordinal))
         {
-            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var reader = new StreamReader(stream);
-            text.Append(reader.ReadToEnd());
+            try
+            {
+                using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var reader = new StreamReader(stream);
+                text.Append(reader.ReadToEnd());
+            }
+            catch (FileNotFoundException)
+            {
+                // removed since the listing (a retried start clears its postmaster log)
+            }
         }
 
         return text.ToString();
@@ -186,7 +193,7 @@ public sealed partial class PostgresCluster : IPostgresServer
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"The log of {Directory} did not show '{text}' in time.\n--- server log (tail) ---\n{LogTail(40)}");
+            throw new TimeoutException($"The log of {ClusterDirectory} did not show '{text}' in time.\n--- server log (tail) ---\n{LogTail(40)}");
         }
     }
 
@@ -207,13 +214,18 @@ public sealed partial class PostgresCluster : IPostgresServer
         }
 
         ClusterWorkspace.Untrack(this);
-        if (System.IO.Directory.Exists(Directory))
+        try
         {
-            System.IO.Directory.Delete(Directory, recursive: true);
+            DeleteClusterDirectory();
+        }
+        catch (IOException)
+        {
+            KillNow(); // something still wrote there; make sure nothing does, then try once more
+            DeleteClusterDirectory();
         }
     }
 
-    public override string ToString() => $"PostgreSQL {Binaries.Version} on {Host}:{Port} ({Directory})";
+    public override string ToString() => $"PostgreSQL {Binaries.Version} on {Host}:{Port} ({ClusterDirectory})";
 
     internal static int? ReadPostmasterPid(string dataDirectory)
     {
@@ -256,6 +268,14 @@ public sealed partial class PostgresCluster : IPostgresServer
         if (ProcessId is { } pid)
         {
             Kill([pid]);
+        }
+    }
+
+    private void DeleteClusterDirectory()
+    {
+        if (Directory.Exists(ClusterDirectory))
+        {
+            Directory.Delete(ClusterDirectory, recursive: true);
         }
     }
 

@@ -182,7 +182,7 @@ public sealed class PostgresClusterTests(ClusterFixture fixture)
 
         Assert.False(cluster.IsRunning);
         Assert.False(Posix.IsAlive(pid!.Value));
-        Assert.False(Directory.Exists(cluster.Directory));
+        Assert.False(Directory.Exists(cluster.ClusterDirectory));
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         var refused = await Assert.ThrowsAsync<SocketException>(() => socket.ConnectAsync(IPAddress.Loopback, cluster.Port));
         Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
