@@ -119,7 +119,9 @@ for major in "${majors[@]}"; do
   fetch_major "$major"
   runs "$major" || die "PostgreSQL $major: postgres --version failed after fetching"
   if is_root && ! runuser -u postgres -- test -x "$(native_dir "$major")/bin/postgres"; then
-    die "PostgreSQL $major: $(native_dir "$major") is not reachable by the postgres user; clone the repository under a directory every user can traverse"
+    # A private parent directory (e.g. /root); the tests copy such binaries to /tmp/pgreach-pg-bin themselves.
+    log "PostgreSQL $major: warning: $(native_dir "$major") is not reachable by the postgres user; skipped the start check"
+    continue
   fi
   verify_cluster "$major" || die "PostgreSQL $major: initdb/start as the postgres user failed"
   log "PostgreSQL $major: ok ($(LD_LIBRARY_PATH="$(native_dir "$major")/lib" "$(native_dir "$major")/bin/postgres" --version))"
