@@ -14,12 +14,12 @@ internal static class LoginFailureClassifier
     /// The classification; <see cref="LoginClassification.NeedsGreetingCheck"/> is set when the failure looks like
     /// a protocol problem that only a raw exchange can tell apart from "something else answers on the port".
     /// </summary>
-    public static LoginClassification Classify(Exception exception, bool clientDisabledSsl)
+    public static LoginClassification Classify(Exception exception)
     {
         switch (exception)
         {
             case PostgresException pg:
-                return new(FromServerError(pg.SqlState, pg.MessageText, clientDisabledSsl));
+                return new(FromServerError(pg.SqlState, pg.MessageText));
             case OperationCanceledException or TimeoutException:
                 return new(LoginResult.Timeout);
             case SocketException socket:
@@ -32,7 +32,7 @@ internal static class LoginFailureClassifier
             switch (inner)
             {
                 case PostgresException pg:
-                    return new(FromServerError(pg.SqlState, pg.MessageText, clientDisabledSsl));
+                    return new(FromServerError(pg.SqlState, pg.MessageText));
                 case SocketException socket:
                     return new(LoginResults.FromConnect(SocketErrorClassifier.Classify(socket.SocketErrorCode)));
                 case TimeoutException or OperationCanceledException:
@@ -60,15 +60,15 @@ internal static class LoginFailureClassifier
     }
 
     /// <summary>SQLSTATE first; the message only to split codes PostgreSQL uses for several causes.</summary>
-    public static LoginResult FromServerError(string sqlState, string message, bool clientDisabledSsl) => sqlState switch
+    public static LoginResult FromServerError(string sqlState, string message) => sqlState switch
     {
         PostgresErrorCodes.InvalidPassword => LoginResult.PasswordFailed,
         PostgresErrorCodes.InvalidCatalogName => LoginResult.DatabaseMissing,
         PostgresErrorCodes.TooManyConnections => LoginResult.TooManyConnections,
         PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown => LoginResult.ServerShuttingDown,
         PostgresErrorCodes.CannotConnectNow => FromCannotConnectNow(message),
-        PostgresErrorCodes.InvalidAuthorizationSpecification => FromInvalidAuthorization(message, clientDisabledSsl),
-        PostgresErrorCodes.ProtocolViolation when Contains(message, "SSL") => LoginResult.SslRequired,
+        PostgresErrorCodes.InvalidAuthorizationSpecification => FromInvalidAuthorization(message),
+        _ when SaysSslRequired(message) => LoginResult.SslRequired,
         _ when sqlState.StartsWith("28", StringComparison.Ordinal) => LoginResult.AuthFailed,
         _ => LoginResult.Error,
     };
@@ -80,21 +80,17 @@ internal static class LoginFailureClassifier
         : LoginResult.Recovery;
 
     // 28000 covers a missing pg_hba.conf line, an explicit reject line, a missing role and failed peer/ident/cert methods.
-    private static LoginResult FromInvalidAuthorization(string message, bool clientDisabledSsl)
-    {
-        if (Contains(message, "no pg_hba.conf entry"))
-        {
-            // With sslmode=disable and no line for an unencrypted connection, the server most likely wants hostssl.
-            return clientDisabledSsl && Contains(message, "no encryption") ? LoginResult.SslRequired : LoginResult.NoHbaEntry;
-        }
+    // A server whose only matching lines are hostssl also says "no pg_hba.conf entry": only the rules tell that apart.
+    private static LoginResult FromInvalidAuthorization(string message) =>
+        Contains(message, "no pg_hba.conf entry") ? LoginResult.NoHbaEntry
+        : Contains(message, "pg_hba.conf rejects") ? LoginResult.HbaReject
+        : Contains(message, "role") && Contains(message, "does not exist") ? LoginResult.RoleMissing
+        : SaysSslRequired(message) ? LoginResult.SslRequired
+        : LoginResult.AuthFailed;
 
-        if (Contains(message, "pg_hba.conf rejects"))
-        {
-            return LoginResult.HbaReject;
-        }
-
-        return Contains(message, "role") && Contains(message, "does not exist") ? LoginResult.RoleMissing : LoginResult.AuthFailed;
-    }
+    // Poolers and proxies in front of PostgreSQL (PgBouncer, cloud proxies) say so explicitly.
+    private static bool SaysSslRequired(string message) =>
+        (Contains(message, "SSL") || Contains(message, "encryption")) && Contains(message, "required");
 
     private static bool Contains(string text, string fragment) => text.Contains(fragment, StringComparison.OrdinalIgnoreCase);
 }

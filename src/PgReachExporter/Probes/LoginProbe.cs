@@ -55,7 +55,7 @@ internal sealed class LoginProbe : IAsyncDisposable
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         deadline.CancelAfter(_target.ConnectTimeout);
         var connection = _dataSource.CreateConnection();
-        var open = connection.OpenAsync(deadline.Token);
+        var open = Task.Run(() => connection.OpenAsync(deadline.Token), CancellationToken.None);
         try
         {
             // WaitAsync guarantees the deadline even if the driver were to ignore the token in some phase.
@@ -73,7 +73,7 @@ internal sealed class LoginProbe : IAsyncDisposable
             }
 
             var elapsed = _time.GetElapsedTime(started);
-            var classification = LoginFailureClassifier.Classify(ex, _target.SslMode == SslMode.Disable);
+            var classification = LoginFailureClassifier.Classify(ex);
             var result = classification.Result;
             if (classification.NeedsGreetingCheck && !_target.IsUnixSocket)
             {

@@ -109,6 +109,6 @@ public sealed partial class AgentProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    [GeneratedRegex(@"Now listening on: (?<url>http://\S+)")]
+    [GeneratedRegex(@"Now listening on: \\?""?(?<url>http://[^\s""\\]+)")]
     private static partial Regex ListeningLine();
 }

@@ -7,32 +7,32 @@ namespace PgReachExporter.Tests.Classification;
 public sealed class LoginFailureClassifierTests
 {
     [Theory]
-    [InlineData("28000", "no pg_hba.conf entry for host \"127.0.0.2\", user \"app\", database \"orders\", no encryption", false, LoginResult.NoHbaEntry)]
-    [InlineData("28000", "no pg_hba.conf entry for host \"127.0.0.2\", user \"app\", database \"orders\", no encryption", true, LoginResult.SslRequired)]
-    [InlineData("28000", "no pg_hba.conf entry for host \"127.0.0.2\", user \"app\", database \"orders\", SSL encryption", true, LoginResult.NoHbaEntry)]
-    [InlineData("28000", "pg_hba.conf rejects connection for host \"127.0.0.1\", user \"app\", database \"orders\", no encryption", false, LoginResult.HbaReject)]
-    [InlineData("28000", "role \"ghost\" does not exist", false, LoginResult.RoleMissing)]
-    [InlineData("28000", "Ident authentication failed for user \"app\"", false, LoginResult.AuthFailed)]
-    [InlineData("28P01", "password authentication failed for user \"app\"", false, LoginResult.PasswordFailed)]
-    [InlineData("3D000", "database \"nope\" does not exist", false, LoginResult.DatabaseMissing)]
-    [InlineData("53300", "sorry, too many clients already", false, LoginResult.TooManyConnections)]
-    [InlineData("53300", "remaining connection slots are reserved for roles with the SUPERUSER attribute", false, LoginResult.TooManyConnections)]
-    [InlineData("57P03", "the database system is starting up", false, LoginResult.ServerStarting)]
-    [InlineData("57P03", "the database system is shutting down", false, LoginResult.ServerShuttingDown)]
-    [InlineData("57P03", "the database system is not yet accepting connections", false, LoginResult.Recovery)]
-    [InlineData("57P03", "the database system is in recovery mode", false, LoginResult.Recovery)]
-    [InlineData("57P01", "terminating connection due to administrator command", false, LoginResult.ServerShuttingDown)]
-    [InlineData("28001", "some other authorization problem", false, LoginResult.AuthFailed)]
-    [InlineData("XX000", "internal error", false, LoginResult.Error)]
-    public void Server_errors_are_classified_by_sqlstate_then_message(string sqlState, string message, bool sslDisabled, LoginResult expected) =>
-        Assert.Equal(expected, LoginFailureClassifier.FromServerError(sqlState, message, sslDisabled));
+    [InlineData("28000", "no pg_hba.conf entry for host \"127.0.0.2\", user \"app\", database \"orders\", no encryption", LoginResult.NoHbaEntry)]
+    [InlineData("08P01", "SSL required", LoginResult.SslRequired)]
+    [InlineData("28000", "no pg_hba.conf entry for host \"127.0.0.2\", user \"app\", database \"orders\", SSL encryption", LoginResult.NoHbaEntry)]
+    [InlineData("28000", "pg_hba.conf rejects connection for host \"127.0.0.1\", user \"app\", database \"orders\", no encryption", LoginResult.HbaReject)]
+    [InlineData("28000", "role \"ghost\" does not exist", LoginResult.RoleMissing)]
+    [InlineData("28000", "Ident authentication failed for user \"app\"", LoginResult.AuthFailed)]
+    [InlineData("28P01", "password authentication failed for user \"app\"", LoginResult.PasswordFailed)]
+    [InlineData("3D000", "database \"nope\" does not exist", LoginResult.DatabaseMissing)]
+    [InlineData("53300", "sorry, too many clients already", LoginResult.TooManyConnections)]
+    [InlineData("53300", "remaining connection slots are reserved for roles with the SUPERUSER attribute", LoginResult.TooManyConnections)]
+    [InlineData("57P03", "the database system is starting up", LoginResult.ServerStarting)]
+    [InlineData("57P03", "the database system is shutting down", LoginResult.ServerShuttingDown)]
+    [InlineData("57P03", "the database system is not yet accepting connections", LoginResult.Recovery)]
+    [InlineData("57P03", "the database system is in recovery mode", LoginResult.Recovery)]
+    [InlineData("57P01", "terminating connection due to administrator command", LoginResult.ServerShuttingDown)]
+    [InlineData("28001", "some other authorization problem", LoginResult.AuthFailed)]
+    [InlineData("XX000", "internal error", LoginResult.Error)]
+    public void Server_errors_are_classified_by_sqlstate_then_message(string sqlState, string message, LoginResult expected) =>
+        Assert.Equal(expected, LoginFailureClassifier.FromServerError(sqlState, message));
 
     [Fact]
     public void Postgres_exception_uses_its_sqlstate()
     {
         var ex = new PostgresException("password authentication failed for user \"app\"", "FATAL", "FATAL", "28P01");
 
-        Assert.Equal(new LoginClassification(LoginResult.PasswordFailed), LoginFailureClassifier.Classify(ex, false));
+        Assert.Equal(new LoginClassification(LoginResult.PasswordFailed), LoginFailureClassifier.Classify(ex));
     }
 
     [Theory]
@@ -44,20 +44,20 @@ public sealed class LoginFailureClassifierTests
     {
         var ex = new NpgsqlException("Failed to connect to 127.0.0.1:5432", new SocketException((int)error));
 
-        Assert.Equal(expected, LoginFailureClassifier.Classify(ex, false).Result);
+        Assert.Equal(expected, LoginFailureClassifier.Classify(ex).Result);
     }
 
     [Fact]
     public void Timeouts_and_cancellation_are_timeouts()
     {
-        Assert.Equal(LoginResult.Timeout, LoginFailureClassifier.Classify(new OperationCanceledException(), false).Result);
-        Assert.Equal(LoginResult.Timeout, LoginFailureClassifier.Classify(new NpgsqlException("Exception while connecting", new TimeoutException()), false).Result);
+        Assert.Equal(LoginResult.Timeout, LoginFailureClassifier.Classify(new OperationCanceledException()).Result);
+        Assert.Equal(LoginResult.Timeout, LoginFailureClassifier.Classify(new NpgsqlException("Exception while connecting", new TimeoutException())).Result);
     }
 
     [Fact]
     public void Stream_ending_early_asks_for_a_greeting_check()
     {
-        var classification = LoginFailureClassifier.Classify(new NpgsqlException("Exception while reading from stream", new EndOfStreamException()), false);
+        var classification = LoginFailureClassifier.Classify(new NpgsqlException("Exception while reading from stream", new EndOfStreamException()));
 
         Assert.True(classification.NeedsGreetingCheck);
     }
@@ -67,7 +67,7 @@ public sealed class LoginFailureClassifierTests
     {
         var ex = new NpgsqlException("No password has been provided but the backend requires one (in SASL/SCRAM-SHA-256)");
 
-        Assert.Equal(LoginResult.PasswordMissing, LoginFailureClassifier.Classify(ex, false).Result);
+        Assert.Equal(LoginResult.PasswordMissing, LoginFailureClassifier.Classify(ex).Result);
     }
 
     [Fact]
