@@ -50,7 +50,7 @@ internal static class EvidenceText
     public static string Duration(TimeSpan duration) => duration.TotalMilliseconds switch
     {
         < 10 => $"{duration.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture)} ms",
-        < 10_000 => $"{duration.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms",
+        < 1000 => $"{duration.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms",
         _ => $"{duration.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s",
     };
 }
