@@ -194,6 +194,8 @@ internal static class StatusPage
               document.getElementById('meta').innerHTML=next.getElementById('meta').innerHTML;
               document.title=next.title;
               document.querySelectorAll('section.target').forEach(function(s){if(open[s.dataset.target]){var d=s.querySelector('details');if(d)d.open=true;}});
+              document.body.dataset.refreshes=(+document.body.dataset.refreshes||0)+1;
+              document.getElementById('meta').classList.remove('stale');
             }).catch(function(){document.getElementById('meta').classList.add('stale');});
           }
           setInterval(refresh,{ms});

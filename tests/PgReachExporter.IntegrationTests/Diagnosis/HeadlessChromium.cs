@@ -24,6 +24,13 @@ internal static class HeadlessChromium
     /// <summary>The DOM after the page loaded, serialised.</summary>
     public static async Task<string> DumpDomAsync(Uri url) => (await RunAsync(["--dump-dom", url.ToString()])).Stdout;
 
+    /// <summary>
+    /// The DOM after the page has lived <paramref name="virtualTime"/> of virtual time: timers fire without waiting in
+    /// real time, and virtual time stands still while a fetch is pending.
+    /// </summary>
+    public static async Task<string> DumpDomAfterAsync(Uri url, TimeSpan virtualTime) =>
+        (await RunAsync([$"--virtual-time-budget={(int)virtualTime.TotalMilliseconds}", "--dump-dom", url.ToString()])).Stdout;
+
     public static async Task ScreenshotAsync(Uri url, string file, int width, int height)
     {
         var result = await RunAsync([$"--screenshot={file}", $"--window-size={width},{height}", url.ToString()]);

@@ -99,6 +99,20 @@ public sealed class StatusPageBrowserTests(ClusterFixture fixture)
         Assert.Equal("ok", Assert.Single(healthy.GetProperty("findings").EnumerateArray()).GetProperty("cause").GetString());
     }
 
+    [Fact]
+    public async Task The_page_refreshes_itself_from_the_agent()
+    {
+        var refusedPort = FreePort.Allocate(IPAddress.Parse("127.0.0.2"));
+        await using var agent = await InProcessAgent.StartAsync([new { Name = "refused", Host = "127.0.0.2", Port = refusedPort, Username = "app" }]);
+        await agent.WaitForStatesAsync(new Dictionary<string, string> { ["refused"] = "critical" }, VerdictBound);
+
+        var dom = await HeadlessChromium.DumpDomAfterAsync(new Uri(agent.BaseAddress, "/status"), TimeSpan.FromSeconds(12));
+
+        Assert.Matches("<body data-refreshes=\"[1-9]", dom);
+        Assert.Contains("data-target=\"refused\" data-state=\"critical\"", dom, StringComparison.Ordinal);
+        Assert.DoesNotContain("class=\"meta stale\"", dom, StringComparison.Ordinal);
+    }
+
     private static void AssertTarget(string dom, string name, string state, string summary)
     {
         Assert.Contains($"data-target=\"{name}\" data-state=\"{state}\"", dom, StringComparison.Ordinal);
