@@ -23,7 +23,7 @@ internal sealed record HostEvidence
     /// <summary>True when the log said "could not bind IPv6 address" at the last start.</summary>
     public bool CouldNotBindIpv6 { get; init; }
 
-    /// <summary>Addresses the postmaster said it listens on at the last start ("listening on IPv4 address ..."); null when the log is not read.</summary>
+    /// <summary>Addresses the postmaster said it listens on at the last start ("listening on IPv4 address ..."); null or empty when not known.</summary>
     public ImmutableArray<HostSocket>? LogListening { get; init; }
 
     /// <summary>

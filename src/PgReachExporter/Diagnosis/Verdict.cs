@@ -60,7 +60,4 @@ internal sealed record Verdict(
 
     /// <summary>The causes of the findings, in order: what the diagnosis series show.</summary>
     public IEnumerable<DiagnosisCause> Causes => Findings.Select(f => f.Cause);
-
-    /// <summary>True when the other verdict names the same causes (evidence and severity may differ).</summary>
-    public bool SameCausesAs(Verdict? other) => other is not null && Causes.SequenceEqual(other.Causes);
 }

@@ -28,6 +28,9 @@ internal sealed class InProcessAgent : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The agent's services, for tests that play the part of an evidence provider.</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>Starts the agent probing <paramref name="targets"/> (objects serialised as the PgReach:Targets entries).</summary>
     public static async Task<InProcessAgent> StartAsync(IEnumerable<object> targets, string interval = "1s", string connectTimeout = "500ms")
     {
