@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PgReachExporter.Configuration;
+using PgReachExporter.Diagnosis;
 using PgReachExporter.Metrics;
 using PgReachExporter.Scheduling;
 using PgReachExporter.Web;
@@ -53,6 +54,10 @@ internal static class AgentHost
         services.AddSingleton<ICycleSink>(sp => sp.GetRequiredService<LatestCycles>());
         services.AddSingleton<ICycleSink, ProbeMetricsWriter>();
         services.AddSingleton<ICycleSink, ResultChangeLog>();
+        services.AddSingleton<EvidenceStore>();
+        services.AddSingleton<IVerdictSink, DiagnosisMetricsWriter>();
+        services.AddSingleton<VerdictTracker>();
+        services.AddSingleton<ICycleSink>(sp => sp.GetRequiredService<VerdictTracker>());
         services.AddHostedService<ProbeScheduler>();
 
         var app = builder.Build();

@@ -1,5 +1,11 @@
 using PgReachExporter;
+using PgReachExporter.Cli;
 using PgReachExporter.Configuration;
+
+if (args.Length > 0 && args[0] == DiagnoseCommand.Name)
+{
+    return await DiagnoseCommand.RunFromConsoleAsync(args[1..]);
+}
 
 try
 {

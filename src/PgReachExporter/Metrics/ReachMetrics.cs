@@ -42,6 +42,11 @@ internal sealed class ReachMetrics
             "Duration of the target's last probe cycle (DNS, TCP and login), in seconds.", ["target"]));
         Overruns = PerTarget(factory.CreateCounter("pgreach_probe_overruns_total",
             "Probe cycles that took longer than the target's interval.", ["target"]));
+        Diagnosis = PerTarget(factory.CreateGauge("pgreach_diagnosis",
+            "Causes found by the target's latest verdict: 1 per active (layer, cause); a cause that clears has no series. cause=\"ok\", layer=\"all\" when nothing is wrong.",
+            ["target", "layer", "cause"]));
+        DiagnosisChanges = PerTarget(factory.CreateCounter("pgreach_diagnosis_changes_total",
+            "Times the target's verdict changed: its reachability or its set of causes.", ["target"]));
         Targets = factory.CreateGauge("pgreach_targets", "Number of targets being probed.");
         BuildInfo = factory.CreateGauge("pgreach_build_info", "Build information of the agent; always 1.", ["version"]);
         ConfigReloadSuccessful = factory.CreateGauge("pgreach_config_last_reload_successful",
@@ -63,6 +68,8 @@ internal sealed class ReachMetrics
     public Gauge LastProbeTimestamp { get; }
     public Gauge CycleDuration { get; }
     public Counter Overruns { get; }
+    public Gauge Diagnosis { get; }
+    public Counter DiagnosisChanges { get; }
     public Gauge Targets { get; }
     public Gauge BuildInfo { get; }
     public Gauge ConfigReloadSuccessful { get; }

@@ -1,22 +1,36 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using PgReachExporter.Diagnosis;
 using Prometheus;
 
 namespace PgReachExporter.Web;
 
-/// <summary>The HTTP endpoints served next to /metrics.</summary>
+/// <summary>The HTTP endpoints served next to /metrics: the status page and its JSON.</summary>
 internal static class AgentEndpoints
 {
+    // Inline style and script only; nothing is loaded from anywhere else.
+    private const string ContentSecurityPolicy =
+        "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'";
+
     public static void Map(WebApplication app, CollectorRegistry registry)
     {
         app.MapMetrics("/metrics", registry);
         app.MapGet("/healthz", () => Results.Text("ok\n"));
-        app.MapGet("/", () => Results.Content(LandingPage, "text/html; charset=utf-8"));
+        app.MapGet("/", StatusPageResult);
+        app.MapGet("/status", StatusPageResult);
+        app.MapGet("/api/targets", (VerdictTracker tracker, TimeProvider time, HttpContext context) =>
+        {
+            context.Response.Headers.CacheControl = "no-store";
+            return Results.Json(new TargetsResponse(time.GetUtcNow(), Statuses(tracker)), StatusJsonContext.Readable.TargetsResponse);
+        });
     }
 
-    private const string LandingPage = """
-        <!doctype html>
-        <html><head><meta charset="utf-8"><title>PgReachExporter</title></head>
-        <body><h1>PgReachExporter</h1><p><a href="/metrics">Metrics</a></p></body></html>
-        """;
+    private static IResult StatusPageResult(VerdictTracker tracker, TimeProvider time, HttpContext context)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        return Results.Content(StatusPage.Render(Statuses(tracker), time.GetUtcNow()), "text/html; charset=utf-8");
+    }
+
+    private static List<TargetStatus> Statuses(VerdictTracker tracker) => [.. tracker.Snapshot().Select(TargetStatusMapper.From)];
 }

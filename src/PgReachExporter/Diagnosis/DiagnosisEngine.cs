@@ -1,0 +1,56 @@
+using System.Collections.Immutable;
+
+namespace PgReachExporter.Diagnosis;
+
+/// <summary>
+/// The verdict engine: a pure function from a target's latest observations to ordered findings. Works with the probe
+/// cycle alone and uses server and host evidence when present and fresh; the same input always gives the same verdict.
+/// </summary>
+internal static class DiagnosisEngine
+{
+    public static Verdict Diagnose(DiagnosisInput input)
+    {
+        var context = new DiagnosisContext(input);
+        var found = new FindingSet();
+        TransportRules.Apply(context, found);
+        LoginRules.Apply(context, found);
+        ServerRules.Apply(context, found);
+        if (found.IsEmpty && !context.Cycle.Up)
+        {
+            // Never report ok for a target that is down: say so, with what was seen.
+            found.Add(DiagnosisCause.LoginError, Severity.Critical, [.. context.Cycle.Tcp.Select(context.Tcp), context.Login]);
+        }
+
+        var findings = found.IsEmpty ? [Ok(context)] : found.Build(context.Target);
+        return new Verdict(
+            context.Target.Name,
+            context.Cycle.Up,
+            findings,
+            Summarise(context.Cycle.Up, findings),
+            LayerReports.Build(context, findings),
+            context.Cycle.StartedAt,
+            context.Sources);
+    }
+
+    private static Finding Ok(DiagnosisContext context)
+    {
+        var info = DiagnosisCause.Ok.Info();
+        ImmutableArray<string> evidence = [.. context.Cycle.Tcp.Select(context.Tcp), context.Login];
+        return new Finding(info.Layer, DiagnosisCause.Ok, Severity.Info, CauseCatalog.Fill(info.Title, context.Target), evidence,
+            CauseCatalog.Fill(info.NextStep, context.Target));
+    }
+
+    private static string Summarise(bool reachable, ImmutableArray<Finding> findings)
+    {
+        if (findings is [{ Cause: DiagnosisCause.Ok } ok])
+        {
+            return ok.Title;
+        }
+
+        // Lead with what stops clients now; among equals the layer order already put the first thing to fix first.
+        var lead = findings.FirstOrDefault(f => f.Severity == Severity.Critical) ?? findings[0];
+        var more = findings.Length - 1;
+        var rest = more == 0 ? "" : $" (+{more} more finding{(more == 1 ? "" : "s")})";
+        return reachable ? $"Reachable, but: {lead.Title}{rest}" : $"Not reachable: {lead.Title}{rest}";
+    }
+}

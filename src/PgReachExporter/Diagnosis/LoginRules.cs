@@ -1,0 +1,49 @@
+using PgReachExporter.Classification;
+
+namespace PgReachExporter.Diagnosis;
+
+/// <summary>What the login attempt says once TCP got through: authorization, capacity and the server's state.</summary>
+internal static class LoginRules
+{
+    public static void Apply(DiagnosisContext context, FindingSet found)
+    {
+        var login = context.Cycle.Login;
+        var fact = context.Login;
+        var cause = login.Result switch
+        {
+            LoginResult.Ok => (DiagnosisCause?)null,
+            LoginResult.NoHbaEntry => DiagnosisCause.HbaNoEntry,
+            LoginResult.HbaReject => DiagnosisCause.HbaReject,
+            LoginResult.PasswordFailed => DiagnosisCause.PasswordFailed,
+            LoginResult.PasswordMissing => DiagnosisCause.PasswordMissing,
+            LoginResult.AuthFailed => DiagnosisCause.AuthFailed,
+            LoginResult.RoleMissing => DiagnosisCause.RoleMissing,
+            LoginResult.DatabaseMissing => DiagnosisCause.DatabaseMissing,
+            LoginResult.SslRequired or LoginResult.SslUnsupported => DiagnosisCause.SslMismatch,
+            LoginResult.TooManyConnections => DiagnosisCause.TooManyConnections,
+            LoginResult.ServerStarting => DiagnosisCause.ServerStarting,
+            LoginResult.ServerShuttingDown => DiagnosisCause.ServerShuttingDown,
+            LoginResult.Recovery => DiagnosisCause.Recovery,
+            LoginResult.NotPostgres => DiagnosisCause.NotPostgres,
+            // The path explains a failed login when TCP failed too; otherwise something answered TCP and then went quiet.
+            LoginResult.Timeout when !context.AnyTcpOpen || found.AnyIn(DiagnosisLayer.Transport, DiagnosisLayer.Network) => null,
+            LoginResult.Timeout => DiagnosisCause.ServerUnresponsive,
+            LoginResult.Refused or LoginResult.Unreachable or LoginResult.DnsError
+                when found.AnyIn(DiagnosisLayer.Transport, DiagnosisLayer.Network) => null,
+            _ => DiagnosisCause.LoginError,
+        };
+
+        if (cause is { } failed)
+        {
+            var tcpOpen = failed is DiagnosisCause.ServerUnresponsive or DiagnosisCause.NotPostgres
+                ? context.Cycle.Tcp.Where(t => t.Result == TcpConnectResult.Open).Select(context.Tcp)
+                : [];
+            found.Add(failed, Severity.Critical, [fact, .. tcpOpen]);
+        }
+
+        if (login.ServerVersion is { } version && context.Expectations.VersionMajor is { } expected && version.Major != expected)
+        {
+            found.Add(DiagnosisCause.WrongInstance, Severity.Critical, $"login: PostgreSQL {version.Major}, expected {expected}");
+        }
+    }
+}

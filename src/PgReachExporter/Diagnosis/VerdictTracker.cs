@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using PgReachExporter.Configuration;
+using PgReachExporter.Probes;
+using PgReachExporter.Scheduling;
+
+namespace PgReachExporter.Diagnosis;
+
+/// <summary>
+/// Diagnoses every target after each probe cycle and remembers its verdict, since when it holds and how often it
+/// changed. A verdict changes when reachability or the set of causes changes; new evidence or another severity for
+/// the same causes is the same verdict. No hysteresis: a cause appears and clears with the cycle that shows it.
+/// </summary>
+internal sealed class VerdictTracker(EvidenceStore evidence, IEnumerable<IVerdictSink> sinks) : ICycleSink
+{
+    private readonly IVerdictSink[] _sinks = [.. sinks];
+    private readonly ConcurrentDictionary<string, TargetDiagnosis> _targets = new(StringComparer.Ordinal);
+
+    /// <summary>Every current target by name, with its latest verdict (null until its first cycle completes).</summary>
+    public IReadOnlyList<TargetDiagnosis> Snapshot() => [.. _targets.Values.OrderBy(t => t.Target.Name, StringComparer.Ordinal)];
+
+    public TargetDiagnosis? Find(string target) => _targets.GetValueOrDefault(target);
+
+    public void TargetAdded(TargetDefinition target)
+    {
+        _targets[target.Name] = new TargetDiagnosis(target, null, null, null, 0);
+        foreach (var sink in _sinks)
+        {
+            sink.TargetAdded(target);
+        }
+    }
+
+    public void CycleCompleted(TargetDefinition target, TargetCycle cycle)
+    {
+        var stored = evidence.Get(target.Name);
+        var verdict = DiagnosisEngine.Diagnose(new DiagnosisInput(target, cycle, stored.Server, stored.Host, stored.Expectations));
+        var previous = _targets.GetValueOrDefault(target.Name);
+        var changed = previous?.Verdict is { } last && !SameVerdict(last, verdict);
+        var current = new TargetDiagnosis(
+            target,
+            verdict,
+            previous?.Verdict is null || changed ? cycle.StartedAt : previous.Since,
+            cycle,
+            (previous?.Changes ?? 0) + (changed ? 1 : 0));
+        _targets[target.Name] = current;
+        foreach (var sink in _sinks)
+        {
+            sink.VerdictUpdated(current, previous?.Verdict, changed);
+        }
+    }
+
+    public void TargetRemoved(string target)
+    {
+        _targets.TryRemove(target, out _);
+        evidence.Remove(target);
+        foreach (var sink in _sinks)
+        {
+            sink.TargetRemoved(target);
+        }
+    }
+
+    /// <summary>Same reachability and the same set of causes.</summary>
+    public static bool SameVerdict(Verdict a, Verdict b) =>
+        a.Reachable == b.Reachable && a.Causes.ToHashSet().SetEquals(b.Causes);
+}
+
+/// <summary>A target, its latest verdict, since when that verdict holds, the cycle it came from and how often it changed.</summary>
+internal sealed record TargetDiagnosis(TargetDefinition Target, Verdict? Verdict, DateTimeOffset? Since, TargetCycle? LastCycle, long Changes)
+{
+    public DateTimeOffset? LastProbe => LastCycle?.StartedAt;
+}
+
+/// <summary>Receives every verdict; must be fast and never throw.</summary>
+internal interface IVerdictSink
+{
+    void TargetAdded(TargetDefinition target);
+
+    /// <param name="previous">The target's verdict before this one; null for its first.</param>
+    /// <param name="changed">Whether the verdict changed (never for the first).</param>
+    void VerdictUpdated(TargetDiagnosis current, Verdict? previous, bool changed);
+
+    void TargetRemoved(string target);
+}

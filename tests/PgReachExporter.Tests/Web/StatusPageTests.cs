@@ -1,0 +1,79 @@
+using PgReachExporter.Classification;
+using PgReachExporter.Diagnosis;
+using PgReachExporter.Tests.Diagnosis;
+using PgReachExporter.Web;
+using static PgReachExporter.Tests.Diagnosis.Scenario;
+
+namespace PgReachExporter.Tests.Web;
+
+public sealed class StatusPageTests
+{
+    private static TargetStatus Status(Scenario scenario, DateTimeOffset? since = null)
+    {
+        var verdict = scenario.Diagnose();
+        return TargetStatusMapper.From(new TargetDiagnosis(scenario.Target, verdict, since ?? scenario.StartedAt, scenario.Cycle, 2));
+    }
+
+    [Fact]
+    public void Every_value_is_html_encoded()
+    {
+        var hostile = Healthy with { Target = Healthy.Target with { Name = "<img src=x onerror=alert(1)>", Database = "a\"b'<c>" } };
+
+        var html = StatusPage.Render([Status(hostile.WithLogin(LoginResult.DatabaseMissing, "3D000: database \"<x>\" does not exist"))], Now);
+
+        Assert.DoesNotContain("<img", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;img src=x onerror=alert(1)&gt;", html, StringComparison.Ordinal);
+        Assert.Contains("a&quot;b&#39;&lt;c&gt;", html, StringComparison.Ordinal);
+        Assert.Contains("database &quot;&lt;x&gt;&quot; does not exist", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_password_never_appears_even_when_a_server_message_echoes_it()
+    {
+        var echoing = Healthy.WithLogin(LoginResult.AuthFailed, $"28000: something about {Password}");
+
+        var html = StatusPage.Render([Status(echoing)], Now);
+
+        Assert.DoesNotContain(Password, html, StringComparison.Ordinal);
+        Assert.Contains("something about ********", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_target_shows_its_verdict_layers_findings_and_times()
+    {
+        var html = StatusPage.Render([Status(Healthy.WithTcp(Refused("10.0.0.5")).WithLogin(LoginResult.Refused), since: Now.AddMinutes(-3))], Now.AddSeconds(4));
+
+        Assert.Contains("data-target=\"orders\" data-state=\"critical\"", html, StringComparison.Ordinal);
+        Assert.Contains("<span class=\"badge\">NOT REACHABLE</span> orders", html, StringComparison.Ordinal);
+        Assert.Contains("<p class=\"verdict\">Not reachable: Nothing listens on port 5432: connections are refused</p>", html, StringComparison.Ordinal);
+        Assert.Contains("app@db1.example:5432/orders", html, StringComparison.Ordinal);
+        Assert.Contains("(for 3m 4s)", html, StringComparison.Ordinal);
+        Assert.Contains("(4s ago)", html, StringComparison.Ordinal);
+        Assert.Contains("2 changes", html, StringComparison.Ordinal);
+        Assert.Contains("<th scope=\"row\">transport</th><td class=\"status\">failed</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<b>listener_down</b>", html, StringComparison.Ordinal);
+        Assert.Contains("<li>tcp 10.0.0.5:5432 refused in 0.3 ms</li>", html, StringComparison.Ordinal);
+        Assert.Contains("<code>ss -tlnp | grep &#39;:5432\\b&#39;</code>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_page_is_self_contained_responsive_and_refreshes_itself()
+    {
+        var html = StatusPage.Render([Status(Healthy)], Now);
+
+        Assert.Contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">", html, StringComparison.Ordinal);
+        Assert.Contains("setInterval(refresh,5000)", html, StringComparison.Ordinal);
+        Assert.Contains("<noscript><meta http-equiv=\"refresh\"", html, StringComparison.Ordinal);
+        Assert.DoesNotMatch("(src|href)=\"(https?:)?//", html);
+    }
+
+    [Fact]
+    public void A_target_without_a_cycle_is_pending()
+    {
+        var status = TargetStatusMapper.From(new TargetDiagnosis(Healthy.Target, null, null, null, 0));
+
+        Assert.Equal("pending", status.State);
+        Assert.Null(status.Reachable);
+        Assert.Contains("data-state=\"pending\"", StatusPage.Render([status], Now), StringComparison.Ordinal);
+    }
+}
