@@ -19,6 +19,8 @@ internal sealed partial class LogTailer
 {
     private const int TailFingerprintBytes = 16;
 
+    private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
     private readonly LogLocation location;
     private readonly LogTailerOptions options;
     private readonly TimeProvider timeProvider;
@@ -290,6 +292,7 @@ internal sealed partial class LogTailer
         var lines = new List<string>();
         long tooLongBefore = assembler.TooLongCount;
         long decodeBefore = assembler.DecodeErrorCount;
+        bool failed = false;
         try
         {
             long length = RandomAccess.GetLength(current.Handle);
@@ -315,21 +318,23 @@ internal sealed partial class LogTailer
                     break;
                 }
 
+                // A byte-order mark (an editor or another tool wrote the file) is not part of the first line.
+                int skip = current.Position == 0 && readBuffer.AsSpan(0, read).StartsWith(Utf8ByteOrderMark) ? Utf8ByteOrderMark.Length : 0;
                 current.Position += read;
                 current.RememberTail(readBuffer.AsSpan(0, read));
-                assembler.Append(readBuffer.AsSpan(0, read), lines);
+                assembler.Append(readBuffer.AsSpan(skip, read - skip), lines);
             }
         }
         catch (IOException e)
         {
             // Keep the handle and the position: the next wake-up tries the same read again.
             Fail(LogReadError.Io, e.Message);
-            return null;
+            failed = true;
         }
 
         lock (gate)
         {
-            if (episode == LogReadError.Io)
+            if (!failed && episode == LogReadError.Io)
             {
                 episode = null;
                 state = LogTailerState.Following;
