@@ -21,7 +21,8 @@ internal readonly record struct FileIdentity(ulong Device, ulong Inode)
     private const int DevMajorOffset = 136;
     private const int DevMinorOffset = 140;
 
-    private static bool unsupported;
+    // Probed once: glibc has statx since 2.28; other C libraries may lack it.
+    private static readonly bool Supported = OperatingSystem.IsLinux() && Probe();
 
     /// <summary>Identity of an open file, or null where statx is not available.</summary>
     public static FileIdentity? Of(SafeFileHandle handle)
@@ -44,25 +45,30 @@ internal readonly record struct FileIdentity(ulong Device, ulong Inode)
     /// <summary>Identity of the file a path names now (symlinks followed), or null if none or unknown.</summary>
     public static FileIdentity? Of(string path) => Query(AtFdCwd, path, 0);
 
+    private static bool Probe()
+    {
+        try
+        {
+            Span<byte> buffer = stackalloc byte[StatxSize];
+            return LinuxNativeMethods.Statx(AtFdCwd, "/", 0, StatxIno, ref MemoryMarshal.GetReference(buffer)) == 0;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Not glibc, or a libc without statx: the tailer falls back to /proc/self/fd links.
+            return false;
+        }
+    }
+
     private static FileIdentity? Query(int directoryFd, string path, int flags)
     {
-        if (unsupported || !OperatingSystem.IsLinux())
+        if (!Supported)
         {
             return null;
         }
 
         Span<byte> buffer = stackalloc byte[StatxSize];
-        try
+        if (LinuxNativeMethods.Statx(directoryFd, path, flags, StatxIno, ref MemoryMarshal.GetReference(buffer)) != 0)
         {
-            if (LinuxNativeMethods.Statx(directoryFd, path, flags, StatxIno, ref MemoryMarshal.GetReference(buffer)) != 0)
-            {
-                return null;
-            }
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            // Not glibc, or a libc without statx: fall back to the weaker checks of the tailer.
-            unsupported = true;
             return null;
         }
 

@@ -131,6 +131,8 @@ internal sealed partial class LogTailer
                     }
                 }
 
+                wakeup.FollowedName = file is null ? null : Path.GetFileName(file.Path);
+
                 if (file is not null)
                 {
                     while (ReadAvailable() is { } batch)
@@ -138,7 +140,7 @@ internal sealed partial class LogTailer
                         yield return batch;
                     }
 
-                    if (FileWasReplaced())
+                    if (FileWasReplaced(wakeup.TakeNamesChanged()))
                     {
                         // Lines written to the old file up to this moment are still read before moving on.
                         while (ReadAvailable() is { } batch)
@@ -355,11 +357,12 @@ internal sealed partial class LogTailer
         return batch;
     }
 
-    // Called at end of file: is the file we hold still the one to follow?
-    private bool FileWasReplaced()
+    // Called at end of file: is the file we hold still the one to follow? The glob is listed again only
+    // when names in the directory changed, so a busy log costs one statx per wake-up, not a listing.
+    private bool FileWasReplaced(bool namesChanged)
     {
         FollowedFile current = file!;
-        if (location.IsGlob && location.CurrentFile() is { } newest && newest != current.Path
+        if (location.IsGlob && namesChanged && location.CurrentFile() is { } newest && newest != current.Path
             && File.GetLastWriteTimeUtc(newest) > File.GetLastWriteTimeUtc(current.Path))
         {
             LogSwitched(logger, current.Path, newest);

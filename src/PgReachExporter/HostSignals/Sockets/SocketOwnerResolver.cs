@@ -12,21 +12,51 @@ internal sealed record SocketOwner(int Pid, string ProcessName, bool IsPostgres)
 /// Finds which processes hold given socket inodes by reading the /proc/PID/fd links ("socket:[INODE]").
 /// Processes the agent may not inspect (other users, without root or CAP_SYS_PTRACE) are skipped, so an
 /// inode can stay unresolved: owner unknown, never an exception. The lowest PID wins when several
-/// processes share a socket (a parent and its forked children).
+/// processes share a socket (a parent and its forked children). A listener lives as long as its server,
+/// so owners found are remembered and re-checked in their own process only; the full scan of every
+/// process runs only for sockets not seen before.
 /// </summary>
 internal sealed class SocketOwnerResolver(string procRoot = "/proc")
 {
+    private const int MaxRemembered = 1024;
+
     private static readonly string[] PostgresNames = ["postgres", "postmaster"];
+
+    private readonly Lock gate = new();
+    private ImmutableDictionary<long, SocketOwner> known = ImmutableDictionary<long, SocketOwner>.Empty;
 
     public IReadOnlyDictionary<long, SocketOwner> Resolve(IReadOnlyCollection<long> inodes)
     {
-        var wanted = new HashSet<long>(inodes.Where(i => i > 0));
-        var found = new Dictionary<long, SocketOwner>();
-        if (wanted.Count == 0)
+        lock (gate)
         {
+            var wanted = new HashSet<long>(inodes.Where(i => i > 0));
+            var found = new Dictionary<long, SocketOwner>();
+            foreach (long inode in wanted.ToList())
+            {
+                if (known.TryGetValue(inode, out SocketOwner? owner))
+                {
+                    known = known.Remove(inode);
+                    if (SocketInodesOf(owner.Pid).Contains(inode))
+                    {
+                        found[inode] = owner;
+                        wanted.Remove(inode);
+                    }
+                }
+            }
+
+            if (wanted.Count > 0)
+            {
+                ScanAll(wanted, found);
+            }
+
+            // Sockets of servers that restarted are never asked for again; a bound keeps them from piling up.
+            known = (known.Count > MaxRemembered ? ImmutableDictionary<long, SocketOwner>.Empty : known).SetItems(found);
             return found.ToImmutableDictionary();
         }
+    }
 
+    private void ScanAll(HashSet<long> wanted, Dictionary<long, SocketOwner> found)
+    {
         foreach (int pid in ProcessIds())
         {
             foreach (long inode in SocketInodesOf(pid))
@@ -43,8 +73,6 @@ internal sealed class SocketOwnerResolver(string procRoot = "/proc")
                 break;
             }
         }
-
-        return found.ToImmutableDictionary();
     }
 
     private IEnumerable<int> ProcessIds()

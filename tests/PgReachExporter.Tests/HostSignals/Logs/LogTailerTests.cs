@@ -313,4 +313,27 @@ public sealed class LogTailerTests
 
         Assert.Equal(["csv"], run.Lines);
     }
+
+    [Fact]
+    public async Task File_unreadable_at_start_up_is_read_from_its_end_once_readable()
+    {
+        using var dir = new TempLogDirectory();
+        string path = dir.File("postgresql.log");
+        TempLogDirectory.Append(path, TempLogDirectory.Numbered("old", 0, 10));
+        var time = new FakeTimeProvider();
+        bool readable = false;
+        SafeFileHandle Open(string p) => Volatile.Read(ref readable)
+            ? File.OpenHandle(p, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete)
+            : throw new UnauthorizedAccessException($"Access to the path '{p}' is denied.");
+
+        await using var run = new TailerHarness(new LogTailer(LogLocation.Parse(path, LogFormat.Stderr), Manual, time, openFile: Open));
+        await run.UntilAsync(() => run.Tailer.Health().State == LogTailerState.PermissionDenied, "permission denied");
+        Volatile.Write(ref readable, true);
+        await run.UntilFollowingAsync(time);
+        TempLogDirectory.Append(path, TempLogDirectory.Numbered("new", 0, 2));
+        await run.UntilLinesAsync(2, time);
+
+        Assert.Equal(TempLogDirectory.Numbered("new", 0, 2), run.Lines);
+        Assert.Equal(1, run.Tailer.Health().ReadErrors[LogReadError.PermissionDenied]);
+    }
 }

@@ -103,5 +103,22 @@ public sealed class ListeningSocketTableTests : IDisposable
         Assert.Null(Assert.Single(inspector.Inspect(48693).Listeners).Owner);
     }
 
+    [Fact]
+    public void Remembered_owner_is_checked_again_and_a_new_holder_is_found()
+    {
+        Directory.CreateDirectory(Path.Combine(procRoot, "812", "fd"));
+        Directory.CreateDirectory(Path.Combine(procRoot, "900", "fd"));
+        File.WriteAllText(Path.Combine(procRoot, "812", "comm"), "postgres\n");
+        File.WriteAllText(Path.Combine(procRoot, "900", "comm"), "pgbouncer\n");
+        File.CreateSymbolicLink(Path.Combine(procRoot, "812", "fd", "3"), "socket:[380173]");
+        var resolver = new SocketOwnerResolver(procRoot);
+        Assert.Equal(812, resolver.Resolve([380173])[380173].Pid);
+
+        File.Delete(Path.Combine(procRoot, "812", "fd", "3"));
+        File.CreateSymbolicLink(Path.Combine(procRoot, "900", "fd", "5"), "socket:[380173]");
+
+        Assert.Equal(new SocketOwner(900, "pgbouncer", IsPostgres: false), resolver.Resolve([380173])[380173]);
+    }
+
     public void Dispose() => Directory.Delete(procRoot, recursive: true);
 }
