@@ -17,8 +17,6 @@ namespace PgReachExporter.HostSignals;
 /// </summary>
 internal sealed partial class LogTailer
 {
-    private const int TailFingerprintBytes = 16;
-
     private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
 
     private readonly LogLocation location;
@@ -32,7 +30,7 @@ internal sealed partial class LogTailer
     private readonly Lock gate = new();
     private readonly long[] errorCounts = new long[LogReadErrorLabels.All.Count];
 
-    private FollowedFile? file;
+    private FollowedLogFile? file;
     private bool seekToEndOnOpen;
     private bool nextBatchStartsFile = true;
     private int consecutiveMissing;
@@ -123,8 +121,9 @@ internal sealed partial class LogTailer
                     watching = wakeup.Watching;
                 }
 
-                if (file is null && !await TryOpenAsync(cancellationToken).ConfigureAwait(false))
+                if (file is null)
                 {
+                    await TryOpenAsync(cancellationToken).ConfigureAwait(false);
                     if (cancellationToken.IsCancellationRequested)
                     {
                         break;
@@ -194,7 +193,7 @@ internal sealed partial class LogTailer
         }
     }
 
-    private async Task<bool> TryOpenAsync(CancellationToken cancellationToken)
+    private async Task TryOpenAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -203,14 +202,12 @@ internal sealed partial class LogTailer
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return false;
+            file = null;
         }
-
-        return file is not null;
     }
 
     // One attempt; permission and I/O errors are thrown for the retry pipeline, absence is an answer.
-    private FollowedFile? OpenCurrent()
+    private FollowedLogFile? OpenCurrent()
     {
         string? path = location.CurrentFile();
         SafeFileHandle? handle = null;
@@ -240,7 +237,7 @@ internal sealed partial class LogTailer
         }
 
         consecutiveMissing = 0;
-        var opened = new FollowedFile(path, handle, FileIdentity.Of(handle));
+        var opened = new FollowedLogFile(path, handle, FileIdentity.Of(handle));
         if (seekToEndOnOpen)
         {
             seekToEndOnOpen = false;
@@ -268,10 +265,10 @@ internal sealed partial class LogTailer
         return opened;
     }
 
-    private void StartAtEnd(FollowedFile opened)
+    private void StartAtEnd(FollowedLogFile opened)
     {
         long length = RandomAccess.GetLength(opened.Handle);
-        int tail = (int)Math.Min(TailFingerprintBytes, length);
+        int tail = (int)Math.Min(FollowedLogFile.TailFingerprintBytes, length);
         opened.Position = length;
         if (tail == 0)
         {
@@ -290,7 +287,7 @@ internal sealed partial class LogTailer
 
     private LogLineBatch? ReadAvailable()
     {
-        FollowedFile current = file!;
+        FollowedLogFile current = file!;
         var lines = new List<string>();
         long tooLongBefore = assembler.TooLongCount;
         long decodeBefore = assembler.DecodeErrorCount;
@@ -361,7 +358,7 @@ internal sealed partial class LogTailer
     // when names in the directory changed, so a busy log costs one statx per wake-up, not a listing.
     private bool FileWasReplaced(bool namesChanged)
     {
-        FollowedFile current = file!;
+        FollowedLogFile current = file!;
         if (location.IsGlob && namesChanged && location.CurrentFile() is { } newest && newest != current.Path
             && File.GetLastWriteTimeUtc(newest) > File.GetLastWriteTimeUtc(current.Path))
         {
@@ -382,7 +379,7 @@ internal sealed partial class LogTailer
     }
 
     // Fallback where statx is unavailable: /proc/self/fd/N names the file's current path, or "... (deleted)".
-    private static bool? ProcFdStillNames(FollowedFile current)
+    private static bool? ProcFdStillNames(FollowedLogFile current)
     {
         try
         {
@@ -447,50 +444,4 @@ internal sealed partial class LogTailer
 
     [LoggerMessage(EventId = 3105, Level = LogLevel.Information, Message = "Server log {Path} is readable again")]
     private static partial void LogRecovered(ILogger logger, string path);
-
-    /// <summary>The open file and where reading stands in it.</summary>
-    private sealed class FollowedFile(string path, SafeFileHandle handle, FileIdentity? identity)
-    {
-        private readonly byte[] tail = new byte[TailFingerprintBytes];
-        private int tailLength;
-
-        public string Path { get; } = path;
-
-        public SafeFileHandle Handle { get; } = handle;
-
-        public FileIdentity? Identity { get; } = identity;
-
-        public long Position { get; set; }
-
-        public void RememberTail(ReadOnlySpan<byte> read)
-        {
-            if (read.Length >= TailFingerprintBytes)
-            {
-                read[^TailFingerprintBytes..].CopyTo(tail);
-                tailLength = TailFingerprintBytes;
-                return;
-            }
-
-            int keep = Math.Min(tailLength, TailFingerprintBytes - read.Length);
-            tail.AsSpan(tailLength - keep, keep).CopyTo(tail);
-            read.CopyTo(tail.AsSpan(keep));
-            tailLength = keep + read.Length;
-        }
-
-        public void ForgetTail() => tailLength = 0;
-
-        // A truncated file that grew past our position again would pass the length check; its bytes before
-        // our position no longer being the ones we read gives it away.
-        public bool TailStillMatches()
-        {
-            if (tailLength == 0)
-            {
-                return true;
-            }
-
-            Span<byte> now = stackalloc byte[TailFingerprintBytes];
-            int read = RandomAccess.Read(Handle, now[..tailLength], Position - tailLength);
-            return read == tailLength && now[..read].SequenceEqual(tail.AsSpan(0, tailLength));
-        }
-    }
 }
