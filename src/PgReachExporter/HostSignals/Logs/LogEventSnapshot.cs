@@ -1,0 +1,30 @@
+using System.Collections.Immutable;
+using System.Net.Sockets;
+
+namespace PgReachExporter.HostSignals;
+
+/// <summary>How often one event was seen and when last.</summary>
+internal readonly record struct LogEventTally(long Count, DateTimeOffset? LastAt);
+
+/// <summary>An address the postmaster reported listening on.</summary>
+internal sealed record ListeningAddress(AddressFamily Family, string Address, int Port);
+
+/// <summary>An address the postmaster failed to bind, and why.</summary>
+internal sealed record BindFailure(AddressFamily Family, string? Address, BindFailureReason Reason);
+
+/// <summary>What one target's server log has said so far; immutable, safe to read from any thread.</summary>
+/// <param name="Lines">Complete lines fed in.</param>
+/// <param name="Records">Log records parsed from them.</param>
+/// <param name="Malformed">Lines or records that did not parse as the configured format.</param>
+/// <param name="Events">A tally for every <see cref="LogEvent"/>, zero when never seen.</param>
+/// <param name="Listening">Addresses bound at the latest postmaster start seen in the log.</param>
+/// <param name="BindFailures">Addresses that failed to bind at that start.</param>
+/// <param name="LastStartAt">When that start was logged, if a start was seen.</param>
+internal sealed record LogEventSnapshot(
+    long Lines,
+    long Records,
+    long Malformed,
+    ImmutableDictionary<LogEvent, LogEventTally> Events,
+    IReadOnlyList<ListeningAddress> Listening,
+    IReadOnlyList<BindFailure> BindFailures,
+    DateTimeOffset? LastStartAt);
