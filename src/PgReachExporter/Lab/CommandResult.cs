@@ -1,4 +1,4 @@
-namespace PgReachExporter.IntegrationTests.Infrastructure;
+namespace PgReachExporter.Lab;
 
 /// <summary>Exit code and captured output of an operating-system command.</summary>
 internal sealed record CommandResult(string CommandLine, int ExitCode, string StandardOutput, string StandardError)

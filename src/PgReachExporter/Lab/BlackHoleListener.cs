@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace PgReachExporter.IntegrationTests.Infrastructure;
+namespace PgReachExporter.Lab;
 
 /// <summary>
 /// A loopback port where connection attempts time out instead of being refused, as behind a firewall

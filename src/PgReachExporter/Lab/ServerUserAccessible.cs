@@ -1,4 +1,4 @@
-namespace PgReachExporter.IntegrationTests.Infrastructure;
+namespace PgReachExporter.Lab;
 
 /// <summary>
 /// Makes a relocatable binary set usable by the `postgres` OS user when the repository lives where

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace PgReachExporter.IntegrationTests.Infrastructure;
+namespace PgReachExporter.Lab;
 
 /// <summary>
 /// Runs operating-system commands with a bound; server commands run as the `postgres` OS user when

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace PgReachExporter.IntegrationTests.Infrastructure;
+namespace PgReachExporter.Lab;
 
 /// <summary>
 /// One set of PostgreSQL server binaries (initdb, postgres, pg_ctl) of one major version, and the

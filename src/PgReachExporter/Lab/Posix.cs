@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace PgReachExporter.IntegrationTests.Infrastructure;
+namespace PgReachExporter.Lab;
 
 /// <summary>The few libc calls .NET has no managed API for.</summary>
 internal static class Posix
