@@ -7,6 +7,11 @@ if (args.Length > 0 && args[0] == DiagnoseCommand.Name)
     return await DiagnoseCommand.RunFromConsoleAsync(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == DemoCommand.Name)
+{
+    return await DemoCommand.RunAsync(args[1..]);
+}
+
 try
 {
     var app = AgentHost.Build(args);
