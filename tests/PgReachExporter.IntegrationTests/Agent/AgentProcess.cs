@@ -90,6 +90,11 @@ public sealed partial class AgentProcess : IAsyncDisposable
             : throw new InvalidOperationException($"The agent exited with {_process.ExitCode} before listening:\n{Output}");
     }
 
+    public int ProcessId => _process.Id;
+
+    /// <summary>Sends SIGINT, as Ctrl+C in a terminal does.</summary>
+    public void Interrupt() => Posix.Signal(_process.Id, 2);
+
     /// <summary>Waits for the process to exit on its own and returns its exit code.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
     {
