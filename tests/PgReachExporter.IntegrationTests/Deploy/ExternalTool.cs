@@ -7,6 +7,7 @@ namespace PgReachExporter.IntegrationTests.Deploy;
 internal sealed record ExternalTool(string Command, string DebianPackage)
 {
     public static readonly ExternalTool Promtool = new("promtool", "prometheus");
+    public static readonly ExternalTool Prometheus = new("prometheus", "prometheus");
     public static readonly ExternalTool Amtool = new("amtool", "prometheus-alertmanager");
     public static readonly ExternalTool Alertmanager = new("prometheus-alertmanager", "prometheus-alertmanager");
     public static readonly ExternalTool DockerCompose = new("docker-compose", "docker-compose");
