@@ -32,17 +32,22 @@ public sealed class BlackHoleListener : IAsyncDisposable
     public int FillerCount => _fillers.Count;
 
     /// <summary>
-    /// Listens on <paramref name="address"/> (default 127.0.0.1), fills the accept queue, and returns once
-    /// a further connect attempt has been seen not to complete within 300 ms.
+    /// Listens on <paramref name="address"/> (default 127.0.0.1) at <paramref name="port"/> (0 = any free port),
+    /// fills the accept queue, and returns once a further connect attempt has been seen not to complete within 300 ms.
     /// </summary>
-    public static async Task<BlackHoleListener> StartAsync(IPAddress? address = null, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// A given port may be one a server just left: its closed connections in TIME_WAIT do not block the bind
+    /// (SO_REUSEADDR), so a test can turn a server's own port into a black hole and back.
+    /// </remarks>
+    public static async Task<BlackHoleListener> StartAsync(IPAddress? address = null, int port = 0, CancellationToken cancellationToken = default)
     {
         address ??= IPAddress.Loopback;
         LoopbackAddress.Require(address);
         var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            listener.Bind(new IPEndPoint(address, 0));
+            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            listener.Bind(new IPEndPoint(address, port));
             listener.Listen(0); // Linux keeps backlog + 1 connections queued
         }
         catch

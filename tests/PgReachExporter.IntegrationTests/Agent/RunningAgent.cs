@@ -30,7 +30,17 @@ public sealed class RunningAgent : IAsyncDisposable
         var configFile = Path.Combine(directory, "targets.json");
         await File.WriteAllTextAsync(configFile, JsonSerializer.Serialize(configuration));
         string[] args = ["--config", configFile, "--urls", "http://127.0.0.1:0", .. extraArgs];
-        var app = AgentHost.Build(args, new LibpqEnvironment(new Dictionary<string, string?>()));
+        WebApplication app;
+        try
+        {
+            app = AgentHost.Build(args, new LibpqEnvironment(new Dictionary<string, string?>()));
+        }
+        catch
+        {
+            Directory.Delete(directory, recursive: true); // a rejected configuration leaves nothing behind
+            throw;
+        }
+
         await app.StartAsync();
         var address = app.Urls.Single();
         return new RunningAgent(app, new Uri(address), configFile);

@@ -7,6 +7,7 @@ namespace PgReachExporter.IntegrationTests.Deploy;
 internal sealed record ExternalTool(string Command, string DebianPackage)
 {
     public static readonly ExternalTool Promtool = new("promtool", "prometheus");
+    public static readonly ExternalTool Prometheus = new("prometheus", "prometheus");
     public static readonly ExternalTool Amtool = new("amtool", "prometheus-alertmanager");
     public static readonly ExternalTool Alertmanager = new("prometheus-alertmanager", "prometheus-alertmanager");
     public static readonly ExternalTool DockerCompose = new("docker-compose", "docker-compose");
@@ -31,13 +32,26 @@ internal sealed record ExternalTool(string Command, string DebianPackage)
         return Command;
     }
 
-    /// <summary>Runs the tool to completion and returns its exit code and output.</summary>
-    public async Task<ToolResult> RunAsync(IEnumerable<string> arguments, string? workingDirectory = null, TimeSpan? timeout = null)
+    /// <summary>Runs the tool to completion, <paramref name="standardInput"/> (if any) on its stdin, and returns its exit code and output.</summary>
+    public async Task<ToolResult> RunAsync(
+        IEnumerable<string> arguments, string? workingDirectory = null, TimeSpan? timeout = null, string? standardInput = null)
     {
         var startInfo = StartInfo(arguments, workingDirectory);
+        if (standardInput is not null)
+        {
+            startInfo.RedirectStandardInput = true;
+            startInfo.StandardInputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+        }
+
         using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {Command}.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        if (standardInput is not null)
+        {
+            await process.StandardInput.WriteAsync(standardInput);
+            process.StandardInput.Close();
+        }
+
         using var deadline = new CancellationTokenSource(timeout ?? DefaultTimeout);
         try
         {

@@ -21,6 +21,27 @@ public sealed class LoopbackListenerTests
         Assert.True(blackHole.FillerCount >= 1);
     }
 
+    [Fact]
+    public async Task Black_hole_takes_over_the_port_a_listener_just_left()
+    {
+        var silent = SilentListener.Start(IPAddress.Loopback);
+        var port = silent.Port;
+        using (var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            using var bound = new CancellationTokenSource(Bound);
+            await client.ConnectAsync(silent.EndPoint, bound.Token);
+            await silent.WaitForAcceptedAsync(1, Bound);
+            await silent.DisposeAsync(); // the listener side closes first, so its end of the connection stays in TIME_WAIT on the port
+        }
+
+        await using var blackHole = await BlackHoleListener.StartAsync(IPAddress.Loopback, port);
+        using var late = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(port, blackHole.Port);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => late.ConnectAsync(blackHole.EndPoint, giveUp.Token).AsTask());
+    }
+
     [Theory]
     [InlineData("127.0.0.1")]
     [InlineData("127.0.0.2")]
