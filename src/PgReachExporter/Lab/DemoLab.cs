@@ -75,7 +75,7 @@ internal sealed class DemoLab : IAsyncDisposable
         // 192.0.2.1 (TEST-NET-1) is never on this host: binding it fails, and no packet is ever sent to it.
         await _failing.ConfigureAsync("192.0.2.1", ["host all all 127.0.0.1/32 scram-sha-256"], cancellationToken).ConfigureAwait(false);
 
-        var hole = await BlackHoleListener.StartAsync(IPAddress.Loopback, cancellationToken).ConfigureAwait(false);
+        var hole = await BlackHoleListener.StartAsync(IPAddress.Loopback, cancellationToken: cancellationToken).ConfigureAwait(false);
         _owned.Add(hole);
         var nothing = FreePort();
 
