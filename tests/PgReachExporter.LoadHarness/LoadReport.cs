@@ -37,6 +37,7 @@ internal sealed class LoadReport(HarnessOptions options, TimeSpan firstRound, Ph
         Row("Longest cycle", Seconds(probes.MaxCycleDuration));
         Row("TCP probes / cycles in the probe phase", $"{probes.TcpProbes:0} / {probes.LoginProbes:0} over {Seconds(probes.Length)}");
         Row("Agent CPU in the probe phase", $"{probes.Cpu.TotalSeconds:0.00}s ({probes.CpuShareOfOneCore:P1} of one core)");
+        Row("Other processes' CPU in the probe phase", $"{Math.Max(0, probes.OtherCpu / probes.Length):P1} of one core (other load skews the figures)");
         Goal("CPU seconds per 1,000 TCP probes", $"{probes.CpuMillisecondsPerTcpProbe:0.000}s ({probes.CpuMillisecondsPerTcpProbe:0.000} ms per probe)",
             $"well under {CpuPerProbeGoalMs:0}s", probes.CpuMillisecondsPerTcpProbe < CpuPerProbeGoalMs, "CPU per TCP probe under 1 ms");
         Row("CPU per cycle (DNS, TCP, login, metrics write)", $"{probes.CpuMillisecondsPerCycle:0.000} ms (includes one scrape per interval)");
@@ -53,8 +54,9 @@ internal sealed class LoadReport(HarnessOptions options, TimeSpan firstRound, Ph
 
         Goal("Resident memory: end / max sampled / peak (VmHWM)", $"{Mb(last.End.RssBytes)} / {Mb(Math.Max(probes.MaxRssBytes, last.MaxRssBytes))} / {Mb(peakRss)}",
             $"<= {RssGoalMb:0} MB", peakRss <= RssGoalMb * 1_000_000, "resident memory within 100 MB");
-        Row("Resident: anonymous / file-backed", $"{Mb(last.End.RssAnonBytes)} / {Mb(last.End.RssFileBytes)}");
+        Row("Resident: anonymous / file-backed / shared", $"{Mb(last.End.RssAnonBytes)} / {Mb(last.End.RssFileBytes)} / {Mb(last.End.RssShmemBytes)}");
         Row("GC heap (dotnet_total_memory_bytes)", gcHeap is { } heap ? Mb((long)heap) : "not exported");
+        Row("Garbage collections in the probe phase (gen 0 / 1 / 2)", string.Join(" / ", probes.Collections.Select(c => c.ToString("0", CultureInfo.InvariantCulture))));
         Row("Threads", last.End.Threads.ToString(CultureInfo.InvariantCulture));
         Row("Connections the rejecting listeners accepted", openConnections.ToString("N0", CultureInfo.InvariantCulture));
         Row("Agent stop after SIGTERM", agent.StopDuration is { } stop ? Seconds(stop) : "not stopped yet");

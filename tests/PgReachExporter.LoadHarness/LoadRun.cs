@@ -12,6 +12,7 @@ internal sealed class LoadRun(HarnessOptions options, AgentProcess agent, IReadO
     public const string LoginProbes = "pgreach_login_probes_total";
     public const string Overruns = "pgreach_probe_overruns_total";
     public const string CycleDuration = "pgreach_probe_cycle_duration_seconds";
+    public const string Collections = "dotnet_collection_count_total";
 
     private static readonly TimeSpan WarmupPoll = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Slack = TimeSpan.FromSeconds(1);
@@ -65,6 +66,8 @@ internal sealed class LoadRun(HarnessOptions options, AgentProcess agent, IReadO
         var start = DateTimeOffset.UtcNow;
         ProcessSample? first = null;
         ProcessSample last = null!;
+        MachineSample? machineFirst = null;
+        MachineSample machineLast = null!;
         for (var i = 0; i < scrapeCount; i++)
         {
             var due = start + (spacing * i);
@@ -75,7 +78,9 @@ internal sealed class LoadRun(HarnessOptions options, AgentProcess agent, IReadO
 
             var scrape = await scraper.ScrapeAsync(cancellation).ConfigureAwait(false);
             last = ProcessSample.Read(agent.Id);
+            machineLast = MachineSample.Read();
             first ??= last;
+            machineFirst ??= machineLast;
             maxRss = Math.Max(maxRss, last.RssBytes);
             scrapes.Add(scrape);
             maxStaleness = Max(maxStaleness, CheckSchedule(scrape.Page, late));
@@ -91,9 +96,11 @@ internal sealed class LoadRun(HarnessOptions options, AgentProcess agent, IReadO
             Name = name,
             Length = length,
             Cpu = last.CpuTime - first!.CpuTime,
+            OtherCpu = machineLast.BusyCpu - machineFirst!.BusyCpu - (last.CpuTime - first.CpuTime) - (machineLast.HarnessCpu - machineFirst.HarnessCpu),
             TcpProbes = closing.Sum(TcpProbes) - opening.Sum(TcpProbes),
             LoginProbes = closing.Sum(LoginProbes) - opening.Sum(LoginProbes),
             Overruns = closing.Sum(Overruns) - opening.Sum(Overruns),
+            Collections = [.. Enumerable.Range(0, 3).Select(g => closing.Sum(Collections, g) - opening.Sum(Collections, g))],
             OverrunLogLines = agent.OverrunLines,
             MaxStaleness = maxStaleness,
             LateTargets = late.Count,

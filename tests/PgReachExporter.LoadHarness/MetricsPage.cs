@@ -19,7 +19,7 @@ internal sealed class MetricsPage
 
             var nameEnd = line.IndexOfAny(['{', ' ']);
             var valueStart = line.LastIndexOf(' ');
-            if (nameEnd <= 0 || valueStart <= nameEnd)
+            if (nameEnd <= 0 || valueStart < nameEnd)
             {
                 continue;
             }
@@ -39,6 +39,10 @@ internal sealed class MetricsPage
     public DateTimeOffset TakenAt { get; }
 
     public double Sum(string family) => Samples(family).Sum(s => s.Value);
+
+    /// <summary>The sum of a family's samples for one generation label (dotnet_collection_count_total).</summary>
+    public double Sum(string family, int generation) =>
+        Samples(family).Where(s => Label(s.Labels, "generation") == generation.ToString(CultureInfo.InvariantCulture)).Sum(s => s.Value);
 
     public double Max(string family) => Samples(family).Select(s => s.Value).DefaultIfEmpty(double.NaN).Max();
 

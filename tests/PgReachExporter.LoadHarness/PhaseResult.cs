@@ -6,9 +6,15 @@ internal sealed record PhaseResult
     public required string Name { get; init; }
     public required TimeSpan Length { get; init; }
     public required TimeSpan Cpu { get; init; }
+
+    /// <summary>CPU used by processes other than the agent and the harness: other load skews the figures.</summary>
+    public required TimeSpan OtherCpu { get; init; }
     public required double TcpProbes { get; init; }
     public required double LoginProbes { get; init; }
     public required double Overruns { get; init; }
+
+    /// <summary>Garbage collections of generation 0, 1 and 2 during the phase, from dotnet_collection_count_total.</summary>
+    public required double[] Collections { get; init; }
     public required int OverrunLogLines { get; init; }
 
     /// <summary>Longest time, over every scrape and target, since the start of the target's last completed cycle.</summary>

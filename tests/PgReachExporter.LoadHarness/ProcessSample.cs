@@ -4,10 +4,10 @@ using System.Runtime.InteropServices;
 namespace PgReachExporter.LoadHarness;
 
 /// <summary>CPU time and memory of a process at one moment, read from /proc.</summary>
-internal sealed record ProcessSample(TimeSpan CpuTime, long RssBytes, long PeakRssBytes, long RssAnonBytes, long RssFileBytes, int Threads)
+internal sealed record ProcessSample(TimeSpan CpuTime, long RssBytes, long PeakRssBytes, long RssAnonBytes, long RssFileBytes, long RssShmemBytes, int Threads)
 {
     private const int ClockTicksName = 2; // _SC_CLK_TCK
-    private static readonly double TicksPerSecond = SystemConfiguration(ClockTicksName) is > 0 and var ticks ? ticks : 100;
+    public static readonly double TicksPerSecond = SystemConfiguration(ClockTicksName) is > 0 and var ticks ? ticks : 100;
 
     [DllImport("libc", EntryPoint = "sysconf")]
     private static extern long SystemConfiguration(int name);
@@ -30,9 +30,24 @@ internal sealed record ProcessSample(TimeSpan CpuTime, long RssBytes, long PeakR
             Kilobytes(status, "VmHWM"),
             Kilobytes(status, "RssAnon"),
             Kilobytes(status, "RssFile"),
+            Kilobytes(status, "RssShmem"),
             int.Parse(status.GetValueOrDefault("Threads", "0"), CultureInfo.InvariantCulture));
     }
 
     private static long Kilobytes(Dictionary<string, string> status, string field) =>
         status.TryGetValue(field, out var value) ? long.Parse(value.Split(' ')[0], CultureInfo.InvariantCulture) * 1024 : 0;
+}
+
+/// <summary>CPU time the whole machine and the harness itself have spent, to tell how busy the machine was besides the agent.</summary>
+internal sealed record MachineSample(TimeSpan BusyCpu, TimeSpan HarnessCpu)
+{
+    public static MachineSample Read()
+    {
+        // "cpu user nice system idle iowait irq softirq steal ...", in clock ticks.
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..]
+            .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        var busy = fields.Take(8).Sum() - fields[3] - fields[4];
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        return new(TimeSpan.FromSeconds(busy / ProcessSample.TicksPerSecond), self.TotalProcessorTime);
+    }
 }
