@@ -33,8 +33,9 @@ internal sealed class LoadReport(HarnessOptions options, TimeSpan firstRound, Ph
             Row("Overruns / late targets (scrape phase)", $"{scrapes.Overruns:0} / {scrapes.LateTargets}", "0 / 0");
         }
 
-        Row("Longest time since a target's last cycle start", $"{Seconds(probes.MaxStaleness)} (limit {Seconds(options.Interval + options.ConnectTimeout)} + 1s)");
-        Row("Longest cycle", Seconds(probes.MaxCycleDuration));
+        var staleness = scrapes is null || probes.MaxStaleness > scrapes.MaxStaleness ? probes.MaxStaleness : scrapes.MaxStaleness;
+        Row("Longest time since a target's last cycle start", $"{Seconds(staleness)} (limit {Seconds(options.Interval + options.ConnectTimeout)} + 1s)");
+        Row("Longest cycle", Seconds(scrapes is null || probes.MaxCycleDuration > scrapes.MaxCycleDuration ? probes.MaxCycleDuration : scrapes.MaxCycleDuration));
         Row("TCP probes / cycles in the probe phase", $"{probes.TcpProbes:0} / {probes.LoginProbes:0} over {Seconds(probes.Length)}");
         Row("Agent CPU in the probe phase", $"{probes.Cpu.TotalSeconds:0.00}s ({probes.CpuShareOfOneCore:P1} of one core)");
         Row("Other processes' CPU in the probe phase", $"{Math.Max(0, probes.OtherCpu / probes.Length):P1} of one core (other load skews the figures)");
