@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace PgReachExporter.LoadHarness;
+
+/// <summary>The figures of one run as a Markdown table, compared with the goals of the foundation issue.</summary>
+internal sealed class LoadReport(HarnessOptions options, TimeSpan firstRound, PhaseResult probes, PhaseResult? scrapes, AgentProcess agent, long openConnections)
+{
+    public const double LatencyGoalMs = 50;
+    public const double CpuPerProbeGoalMs = 1;
+    public const double RssGoalMb = 100;
+
+    private readonly List<string[]> _rows = [];
+    private readonly List<string> _missed = [];
+
+    public IReadOnlyList<string> MissedGoals => _missed;
+
+    public void Write(TextWriter output)
+    {
+        var latencies = scrapes?.Scrapes.Select(s => s.Latency.TotalMilliseconds).Order().ToArray() ?? [];
+        var last = scrapes ?? probes;
+        var gcHeap = last.Scrapes[^1].Page.Single("dotnet_total_memory_bytes");
+        var onSchedule = probes.Overruns == 0 && probes.LateTargets == 0 && (scrapes is null || (scrapes.Overruns == 0 && scrapes.LateTargets == 0));
+        var peakRss = last.End.PeakRssBytes;
+
+        Row("Targets (open / refused / black-holed)", $"{options.Targets} ({options.OpenTargets} / {options.RefusedTargets} / {options.BlackHoleTargets})");
+        Row("Interval / connect timeout", $"{Seconds(options.Interval)} / {Seconds(options.ConnectTimeout)}");
+        Row("Every target's first cycle done after", Seconds(firstRound));
+        Row("Cycles per target in the probe phase", $"{probes.MinCyclesPerTarget:0}-{probes.MaxCyclesPerTarget:0} (expected {probes.ExpectedCyclesPerTarget:0.0})");
+        Goal("Overruns / late targets (probe phase)", $"{probes.Overruns:0} / {probes.LateTargets}", "0 / 0", onSchedule, "cycles complete every interval");
+        if (scrapes is not null)
+        {
+            Row("Overruns / late targets (scrape phase)", $"{scrapes.Overruns:0} / {scrapes.LateTargets}", "0 / 0");
+        }
+
+        var staleness = scrapes is null || probes.MaxStaleness > scrapes.MaxStaleness ? probes.MaxStaleness : scrapes.MaxStaleness;
+        Row("Longest time since a target's last cycle start", $"{Seconds(staleness)} (limit {Seconds(options.Interval + options.ConnectTimeout)} + 1s)");
+        Row("Longest cycle", Seconds(scrapes is null || probes.MaxCycleDuration > scrapes.MaxCycleDuration ? probes.MaxCycleDuration : scrapes.MaxCycleDuration));
+        Row("TCP probes / cycles in the probe phase", $"{probes.TcpProbes:0} / {probes.LoginProbes:0} over {Seconds(probes.Length)}");
+        Row("Agent CPU in the probe phase", $"{probes.Cpu.TotalSeconds:0.00}s ({probes.CpuShareOfOneCore:P1} of one core)");
+        Row("Other processes' CPU in the probe phase", $"{Math.Max(0, probes.OtherCpu / probes.Length):P1} of one core (other load skews the figures)");
+        Goal("CPU seconds per 1,000 TCP probes", $"{probes.CpuMillisecondsPerTcpProbe:0.000}s ({probes.CpuMillisecondsPerTcpProbe:0.000} ms per probe)",
+            $"well under {CpuPerProbeGoalMs:0}s", probes.CpuMillisecondsPerTcpProbe < CpuPerProbeGoalMs, "CPU per TCP probe under 1 ms");
+        Row("CPU per cycle (DNS, TCP, login, metrics write)", $"{probes.CpuMillisecondsPerCycle:0.000} ms (includes one scrape per interval)");
+        if (scrapes is not null)
+        {
+            var extraScrapes = scrapes.Scrapes.Count - (probes.Scrapes.Count * scrapes.Length / probes.Length);
+            var extraCpu = scrapes.Cpu - (probes.Cpu * (scrapes.Length / probes.Length));
+            Row("CPU per /metrics scrape", $"{extraCpu.TotalMilliseconds / extraScrapes:0.0} ms (from the scrape phase's extra CPU)");
+            var p95 = Percentile(latencies, 0.95);
+            Goal("/metrics latency p50 / p95 / max", $"{Percentile(latencies, 0.5):0.0} / {p95:0.0} / {latencies[^1]:0.0} ms ({latencies.Length} scrapes)",
+                $"p95 < {LatencyGoalMs:0} ms", p95 < LatencyGoalMs, "/metrics p95 under 50 ms");
+            Row("/metrics response size", $"{scrapes.Scrapes[^1].Bytes / 1024.0:0} KiB ({scrapes.Scrapes[^1].Bytes:N0} bytes, uncompressed)");
+        }
+
+        Goal("Resident memory: end / max sampled / peak (VmHWM)", $"{Mb(last.End.RssBytes)} / {Mb(Math.Max(probes.MaxRssBytes, last.MaxRssBytes))} / {Mb(peakRss)}",
+            $"<= {RssGoalMb:0} MB", peakRss <= RssGoalMb * 1_000_000, "resident memory within 100 MB");
+        Row("Resident: anonymous / file-backed / shared", $"{Mb(last.End.RssAnonBytes)} / {Mb(last.End.RssFileBytes)} / {Mb(last.End.RssShmemBytes)}");
+        Row("GC heap (dotnet_total_memory_bytes)", gcHeap is { } heap ? Mb((long)heap) : "not exported");
+        Row("Garbage collections in the probe phase (gen 0 / 1 / 2)", string.Join(" / ", probes.Collections.Select(c => c.ToString("0", CultureInfo.InvariantCulture))));
+        Row("Threads", last.End.Threads.ToString(CultureInfo.InvariantCulture));
+        Row("Connections the rejecting listeners accepted", openConnections.ToString("N0", CultureInfo.InvariantCulture));
+        Row("Agent stop after SIGTERM", agent.StopDuration is { } stop ? Seconds(stop) : "not stopped yet");
+        Row("Agent error log lines", agent.ErrorLines.ToString(CultureInfo.InvariantCulture));
+
+        output.WriteLine();
+        output.WriteLine($"Machine: {Machine()}");
+        output.WriteLine($"Agent: {options.AgentAssembly}{EnvironmentText()}");
+        output.WriteLine();
+        output.WriteLine("| Figure | Value | Goal |");
+        output.WriteLine("| --- | --- | --- |");
+        foreach (var row in _rows)
+        {
+            output.WriteLine($"| {row[0]} | {row[1]} | {row[2]} |");
+        }
+
+        output.WriteLine();
+        output.WriteLine(_missed.Count == 0 ? "All goals met." : $"Goals missed: {string.Join("; ", _missed)}.");
+    }
+
+    private void Row(string figure, string value, string goal = "") => _rows.Add([figure, value, goal]);
+
+    private void Goal(string figure, string value, string goal, bool met, string name)
+    {
+        Row(figure, value, $"{goal} {(met ? "(met)" : "(MISSED)")}");
+        if (!met)
+        {
+            _missed.Add(name);
+        }
+    }
+
+    private string EnvironmentText() =>
+        options.AgentEnvironment.Count == 0 ? "" : " with " + string.Join(" ", options.AgentEnvironment.Select(e => $"{e.Key}={e.Value}"));
+
+    private static double Percentile(double[] sorted, double fraction) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(fraction * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    private static string Seconds(TimeSpan value) => $"{value.TotalSeconds:0.00}s";
+
+    private static string Mb(long bytes) => $"{bytes / 1_000_000.0:0.0} MB";
+
+    private static string Machine()
+    {
+        var model = File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
+            : null;
+        return $"{Environment.ProcessorCount} cores{(model is null ? "" : $" ({model})")}, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
+    }
+}

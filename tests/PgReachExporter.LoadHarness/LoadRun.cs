@@ -1,0 +1,143 @@
+namespace PgReachExporter.LoadHarness;
+
+/// <summary>
+/// Drives the measured part of a run against a started agent: a warm-up until every target has reported and the
+/// JIT has settled, a probe phase scraped once per interval as Prometheus would, and a scrape phase that times
+/// many /metrics requests spread over the same length of time.
+/// </summary>
+internal sealed class LoadRun(HarnessOptions options, AgentProcess agent, IReadOnlyList<LoadTarget> targets, TextWriter log)
+{
+    public const string LastProbe = "pgreach_last_probe_timestamp_seconds";
+    public const string TcpProbes = "pgreach_tcp_probes_total";
+    public const string LoginProbes = "pgreach_login_probes_total";
+    public const string Overruns = "pgreach_probe_overruns_total";
+    public const string CycleDuration = "pgreach_probe_cycle_duration_seconds";
+    public const string Collections = "dotnet_collection_count_total";
+
+    private static readonly TimeSpan WarmupPoll = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Slack = TimeSpan.FromSeconds(1);
+
+    private TimeSpan StalenessLimit => options.Interval + options.ConnectTimeout + Slack;
+
+    /// <summary>Waits until every target has completed a cycle, then lets the agent run for the warm-up intervals.</summary>
+    public async Task<TimeSpan> WarmUpAsync(AgentScraper scraper, CancellationToken cancellation)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var limit = started + options.Interval + options.ConnectTimeout + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var scrape = await scraper.ScrapeAsync(cancellation).ConfigureAwait(false);
+            var reported = scrape.Page.ByTarget(LastProbe).Count;
+            if (reported >= targets.Count)
+            {
+                break;
+            }
+
+            if (DateTimeOffset.UtcNow > limit)
+            {
+                throw new InvalidOperationException($"only {reported} of {targets.Count} targets completed a first cycle by {limit - started:g}");
+            }
+
+            await Task.Delay(WarmupPoll, cancellation).ConfigureAwait(false);
+        }
+
+        var firstRound = DateTimeOffset.UtcNow - started;
+        log.WriteLine($"all {targets.Count} targets reported after {firstRound.TotalSeconds:0.0}s; warming up for {options.WarmupIntervals} interval(s)");
+        await Task.Delay(options.Interval * options.WarmupIntervals, cancellation).ConfigureAwait(false);
+        return firstRound;
+    }
+
+    /// <summary>Probes only, with one scrape per interval: the CPU, schedule and memory figures.</summary>
+    public Task<PhaseResult> ProbePhaseAsync(AgentScraper scraper, CancellationToken cancellation) =>
+        PhaseAsync("probes", scraper, options.MeasuredIntervals + 1, options.Interval, cancellation);
+
+    /// <summary>Many scrapes spread evenly over the same length: the /metrics latency figures.</summary>
+    public Task<PhaseResult> ScrapePhaseAsync(AgentScraper scraper, CancellationToken cancellation) =>
+        PhaseAsync("scrapes", scraper, options.Scrapes + 1, options.PhaseLength / options.Scrapes, cancellation);
+
+    private async Task<PhaseResult> PhaseAsync(string name, AgentScraper scraper, int scrapeCount, TimeSpan spacing, CancellationToken cancellation)
+    {
+        log.WriteLine($"phase '{name}': {scrapeCount} scrapes {spacing.TotalMilliseconds:0}ms apart");
+        var scrapes = new List<Scrape>(scrapeCount);
+        var late = new HashSet<string>(StringComparer.Ordinal);
+        var maxStaleness = TimeSpan.Zero;
+        var maxCycle = 0.0;
+        var maxRss = 0L;
+        var start = DateTimeOffset.UtcNow;
+        ProcessSample? first = null;
+        ProcessSample last = null!;
+        MachineSample? machineFirst = null;
+        MachineSample machineLast = null!;
+        for (var i = 0; i < scrapeCount; i++)
+        {
+            var due = start + (spacing * i);
+            if (due > DateTimeOffset.UtcNow)
+            {
+                await Task.Delay(due - DateTimeOffset.UtcNow, cancellation).ConfigureAwait(false);
+            }
+
+            var scrape = await scraper.ScrapeAsync(cancellation).ConfigureAwait(false);
+            last = ProcessSample.Read(agent.Id);
+            machineLast = MachineSample.Read();
+            first ??= last;
+            machineFirst ??= machineLast;
+            maxRss = Math.Max(maxRss, last.RssBytes);
+            scrapes.Add(scrape);
+            maxStaleness = Max(maxStaleness, CheckSchedule(scrape.Page, late));
+            maxCycle = Math.Max(maxCycle, scrape.Page.Max(CycleDuration));
+        }
+
+        // The first scrape opens the window, so the phase's figures cover exactly the scrapes after it.
+        var (opening, closing) = (scrapes[0].Page, scrapes[^1].Page);
+        var cycles = targets.Select(t => closing.ByTarget(LoginProbes).GetValueOrDefault(t.Name) - opening.ByTarget(LoginProbes).GetValueOrDefault(t.Name)).ToList();
+        var length = closing.TakenAt - opening.TakenAt;
+        return new PhaseResult
+        {
+            Name = name,
+            Length = length,
+            Cpu = last.CpuTime - first!.CpuTime,
+            OtherCpu = machineLast.BusyCpu - machineFirst!.BusyCpu - (last.CpuTime - first.CpuTime) - (machineLast.HarnessCpu - machineFirst.HarnessCpu),
+            TcpProbes = closing.Sum(TcpProbes) - opening.Sum(TcpProbes),
+            LoginProbes = closing.Sum(LoginProbes) - opening.Sum(LoginProbes),
+            Overruns = closing.Sum(Overruns) - opening.Sum(Overruns),
+            Collections = [.. Enumerable.Range(0, 3).Select(g => closing.Sum(Collections, g) - opening.Sum(Collections, g))],
+            OverrunLogLines = agent.OverrunLines,
+            MaxStaleness = maxStaleness,
+            LateTargets = late.Count,
+            MinCyclesPerTarget = cycles.Min(),
+            MaxCyclesPerTarget = cycles.Max(),
+            ExpectedCyclesPerTarget = length / options.Interval,
+            MaxCycleDuration = TimeSpan.FromSeconds(maxCycle),
+            Scrapes = scrapes[1..],
+            MaxRssBytes = maxRss,
+            End = last,
+        };
+    }
+
+    /// <summary>Notes every target whose last completed cycle is missing or older than the interval allows.</summary>
+    private TimeSpan CheckSchedule(MetricsPage page, HashSet<string> late)
+    {
+        var lastProbes = page.ByTarget(LastProbe);
+        var now = page.TakenAt.ToUnixTimeMilliseconds() / 1000.0;
+        var max = TimeSpan.Zero;
+        foreach (var target in targets)
+        {
+            if (!lastProbes.TryGetValue(target.Name, out var startedAt))
+            {
+                late.Add(target.Name);
+                continue;
+            }
+
+            var staleness = TimeSpan.FromSeconds(Math.Max(0, now - startedAt));
+            max = Max(max, staleness);
+            if (staleness > StalenessLimit)
+            {
+                late.Add(target.Name);
+            }
+        }
+
+        return max;
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}
