@@ -12,7 +12,14 @@ internal sealed class HbaCompiledRule
         Users = users;
         Address = address;
         Problem = problem;
+        IsExact = problem is null && address.Kind != HbaAddressKind.Invalid && databases.Length > 0 && users.Length > 0;
+        AddressKind = address.Kind;
+        Network = address.Network;
     }
+
+    // Copies of Address.Kind and Address.Network as fields: shadow detection reads them for every pair of lines.
+    public readonly HbaAddressKind AddressKind;
+    public readonly IpNetwork Network;
 
     public HbaRule Rule { get; }
 
@@ -27,13 +34,13 @@ internal sealed class HbaCompiledRule
     /// <summary>Why the engine cannot evaluate this line at all (an unknown connection type); null normally.</summary>
     public string? Problem { get; }
 
-    /// <summary>True when the line can be matched and compared exactly (no unknown type, readable address).</summary>
-    public bool IsExact => Problem is null && Address.Kind != HbaAddressKind.Invalid;
+    /// <summary>True when the line can be compared with others exactly (known type, readable address, non-empty lists).</summary>
+    public bool IsExact { get; }
 
-    public static HbaCompiledRule Compile(HbaRule rule, int position)
+    public static HbaCompiledRule Compile(HbaRule rule, int position, HbaNameTable names)
     {
-        var databases = rule.Databases.Select(HbaDatabaseToken.Parse).ToArray();
-        var users = rule.Users.Select(HbaUserToken.Parse).ToArray();
+        var databases = rule.Databases.Select(d => HbaDatabaseToken.Parse(d, names)).ToArray();
+        var users = rule.Users.Select(u => HbaUserToken.Parse(u, names)).ToArray();
         if (!HbaConnectionTypes.TryParse(rule.Type, out var type))
         {
             // A type from a newer server: it might match any connection, so it makes clients reaching it unknown.

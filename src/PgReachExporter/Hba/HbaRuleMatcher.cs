@@ -47,7 +47,7 @@ internal static class HbaRuleMatcher
         if ((rule.Transports & client.Transport) == 0)
             return HbaRuleMatch.No;
 
-        var address = client.Transport == HbaTransports.UnixSocket ? HbaRuleMatch.Yes : MatchAddress(rule.Address, client);
+        var address = client.Transport == HbaTransports.UnixSocket ? HbaRuleMatch.Yes : MatchAddress(rule, client);
         if (address.Kind == HbaMatch.No)
             return address;
         var database = MatchDatabase(rule.Databases, client.Client, membership);
@@ -66,9 +66,10 @@ internal static class HbaRuleMatcher
         return address;
     }
 
-    internal static HbaRuleMatch MatchAddress(HbaAddressSpec address, in HbaResolvedClient client)
+    internal static HbaRuleMatch MatchAddress(HbaCompiledRule rule, in HbaResolvedClient client)
     {
-        switch (address.Kind)
+        var address = rule.Address;
+        switch (rule.AddressKind)
         {
             case HbaAddressKind.All:
                 return HbaRuleMatch.Yes;
@@ -79,10 +80,10 @@ internal static class HbaRuleMatcher
             case HbaAddressKind.HostName:
                 return HbaRuleMatch.Unknown($"host name \"{address.Text}\" depends on the client's reverse and forward DNS");
             case HbaAddressKind.Network when client.Network is { } network:
-                if (address.Network.Covers(network))
+                if (rule.Network.Covers(network))
                     return HbaRuleMatch.Yes;
-                return address.Network.Overlaps(network)
-                    ? new HbaRuleMatch(HbaMatch.Partial, $"only part of client subnet {network} is inside {address.Network}")
+                return rule.Network.Overlaps(network)
+                    ? new HbaRuleMatch(HbaMatch.Partial, $"only part of client subnet {network} is inside {rule.Network}")
                     : HbaRuleMatch.No;
             case HbaAddressKind.Network:
                 return HbaRuleMatch.Unknown(client.AddressProblem ?? "the client's address is not known");

@@ -10,7 +10,7 @@ namespace PgReachExporter.Hba;
 /// </remarks>
 internal sealed class HbaRuleSet
 {
-    private HbaRuleSet(IReadOnlyList<HbaRule> rows, IReadOnlyList<HbaRule> errorRows, IReadOnlyList<HbaCompiledRule> rules)
+    private HbaRuleSet(IReadOnlyList<HbaRule> rows, IReadOnlyList<HbaRule> errorRows, HbaCompiledRule[] rules)
     {
         Rows = rows;
         ErrorRows = errorRows;
@@ -28,7 +28,7 @@ internal sealed class HbaRuleSet
     public bool FileRejectedByServer { get; }
 
     /// <summary>Error-free rows in matching order.</summary>
-    internal IReadOnlyList<HbaCompiledRule> Rules { get; }
+    internal HbaCompiledRule[] Rules { get; }
 
     public static HbaRuleSet Compile(IEnumerable<HbaRule> rows)
     {
@@ -36,14 +36,15 @@ internal sealed class HbaRuleSet
         var all = rows.ToArray();
         var errors = new List<HbaRule>();
         var rules = new List<HbaCompiledRule>(all.Length);
+        var names = new HbaNameTable();
         foreach (var row in all)
         {
             if (row.Error is not null)
                 errors.Add(row);
             else
-                rules.Add(HbaCompiledRule.Compile(row, rules.Count));
+                rules.Add(HbaCompiledRule.Compile(row, rules.Count, names));
         }
 
-        return new HbaRuleSet(all, errors, rules);
+        return new HbaRuleSet(all, errors, rules.ToArray());
     }
 }

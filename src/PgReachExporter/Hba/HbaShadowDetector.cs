@@ -15,6 +15,9 @@ internal static class HbaShadowDetector
     // Past this many pieces a line is only compared with single earlier lines, to bound the work.
     private const int MaxPieces = 64;
 
+    // Only networks this wide or wider are tried in unions meant to cover a whole address family.
+    private const int WholeFamilyPrefixLimit = 8;
+
     private static readonly HbaTransports[] TransportBits =
         [HbaTransports.UnixSocket, HbaTransports.TcpPlain, HbaTransports.TcpSsl, HbaTransports.TcpGssEnc];
 
@@ -23,45 +26,141 @@ internal static class HbaShadowDetector
         ArgumentNullException.ThrowIfNull(set);
         var rules = set.Rules;
         var shadowed = new List<ShadowedRule>();
-        for (var i = 1; i < rules.Count; i++)
+        var index = new DatabaseIndex();
+        var candidates = new CandidateStream();
+        for (var i = 0; i < rules.Length; i++)
         {
             var later = rules[i];
-            if (!later.IsExact || later.Databases.Length == 0 || later.Users.Length == 0)
+            if (!later.IsExact)
                 continue;
-            var cover = FindCover(rules, later, membership);
+            index.StartCandidates(later, candidates);
+            var cover = FindCover(rules, later, candidates, membership);
             if (cover is not null)
                 shadowed.Add(new ShadowedRule(later.Rule, cover, Explain(later.Rule, cover)));
+            index.Add(later);
         }
 
         return shadowed;
     }
 
-    private static IReadOnlyList<HbaRule>? FindCover(IReadOnlyList<HbaCompiledRule> rules, HbaCompiledRule later, RoleMembership? membership)
+    /// <summary>Earlier lines by database entry, so each line is compared only with lines that share a database entry or have all.</summary>
+    private sealed class DatabaseIndex
     {
-        var transports = TransportBits.Where(t => (later.Transports & t) != 0).ToArray();
-        var pieceCount = transports.Length * later.Databases.Length * later.Users.Length;
-        var tryUnion = pieceCount <= MaxPieces;
-        var candidates = tryUnion ? new List<HbaCompiledRule>?[pieceCount] : null;
-        Span<bool> databaseCovered = stackalloc bool[later.Databases.Length];
-        Span<bool> userCovered = stackalloc bool[later.Users.Length];
+        private readonly Dictionary<(HbaDatabaseTokenKind, int), List<int>> _byToken = [];
+        private readonly List<int> _withAll = [];
 
-        for (var e = 0; e < later.Position; e++)
+        public void Add(HbaCompiledRule rule)
         {
-            var earlier = rules[e];
-            if (!earlier.IsExact || (earlier.Transports & later.Transports) == 0 || !AddressesCanMeet(earlier.Address, later.Address))
-                continue;
-            var allDatabases = CoverTokens(earlier, later.Databases, databaseCovered);
-            if (!allDatabases && !tryUnion)
-                continue;
-            var allUsers = CoverTokens(earlier, later.Users, userCovered, membership);
+            foreach (var token in rule.Databases)
+            {
+                var key = (token.Kind, token.Id);
+                var list = token.Kind == HbaDatabaseTokenKind.All ? _withAll : _byToken.TryGetValue(key, out var l) ? l : _byToken[key] = [];
+                if (list.Count == 0 || list[^1] != rule.Position)
+                    list.Add(rule.Position);
+            }
+        }
 
-            if (allDatabases && allUsers && (earlier.Transports & later.Transports) == later.Transports
-                && AddressCovered(later.Address, [earlier]))
+        /// <summary>Sets up the stream of earlier lines with an entry covering at least one of the later line's entries.</summary>
+        public void StartCandidates(HbaCompiledRule later, CandidateStream stream)
+        {
+            stream.Reset();
+            var anyNonReplication = false;
+            foreach (var token in later.Databases)
+            {
+                anyNonReplication |= token.Kind != HbaDatabaseTokenKind.Replication;
+                if (_byToken.TryGetValue((token.Kind, token.Id), out var list))
+                    stream.AddSource(list);
+            }
+
+            if (anyNonReplication)
+                stream.AddSource(_withAll);
+        }
+    }
+
+    /// <summary>Merges a few ascending position lists lazily, without repeats, so a line covered early stops the work early.</summary>
+    private sealed class CandidateStream
+    {
+        private readonly List<List<int>> _sources = [];
+        private readonly List<int> _cursors = [];
+        private int _last = -1;
+
+        public void Reset()
+        {
+            _sources.Clear();
+            _cursors.Clear();
+            _last = -1;
+        }
+
+        public void AddSource(List<int> positions)
+        {
+            _sources.Add(positions);
+            _cursors.Add(0);
+        }
+
+        public bool TryNext(out int position)
+        {
+            position = int.MaxValue;
+            var from = -1;
+            for (var i = 0; i < _sources.Count; i++)
+            {
+                var source = _sources[i];
+                var cursor = _cursors[i];
+                while (cursor < source.Count && source[cursor] <= _last)
+                    cursor++;
+                _cursors[i] = cursor;
+                if (cursor < source.Count && source[cursor] < position)
+                {
+                    position = source[cursor];
+                    from = i;
+                }
+            }
+
+            if (from < 0)
+                return false;
+            _last = position;
+            return true;
+        }
+    }
+
+    private static IReadOnlyList<HbaRule>? FindCover(HbaCompiledRule[] rules, HbaCompiledRule later, CandidateStream earlierPositions, RoleMembership? membership)
+    {
+        Span<HbaTransports> transports = stackalloc HbaTransports[TransportBits.Length];
+        var transportCount = 0;
+        foreach (var bit in TransportBits)
+        {
+            if ((later.Transports & bit) != 0)
+                transports[transportCount++] = bit;
+        }
+
+        var pieceCount = transportCount * later.Databases.Length * later.Users.Length;
+        var tryUnion = pieceCount <= MaxPieces;
+        // Per piece: the first earlier line covering it alone, else the earlier lines whose addresses may cover it together.
+        var coveredBy = tryUnion ? new HbaCompiledRule?[pieceCount] : null;
+        var candidates = tryUnion ? new List<HbaCompiledRule>?[pieceCount] : null;
+        var uncovered = pieceCount;
+        // Lists can be long when a line includes a file of names; keep the stack small then.
+        var databaseCovered = later.Databases.Length <= 64 ? stackalloc bool[later.Databases.Length] : new bool[later.Databases.Length];
+        var userCovered = later.Users.Length <= 64 ? stackalloc bool[later.Users.Length] : new bool[later.Users.Length];
+
+        while (earlierPositions.TryNext(out var position))
+        {
+            var earlier = rules[position];
+            if ((earlier.Transports & later.Transports) == 0 || !earlier.IsExact || !AddressCanHelp(earlier, later))
+                continue;
+            var (anyDatabase, allDatabases) = CoverDatabases(earlier.Databases, later.Databases, databaseCovered);
+            if (!anyDatabase || (!allDatabases && !tryUnion))
+                continue;
+            var (anyUser, allUsers) = CoverUsers(earlier.Users, later.Users, userCovered, membership);
+            if (!anyUser)
+                continue;
+
+            var addressCovered = later.AddressKind == HbaAddressKind.None || SingleAddressCovers(earlier.Address, later.Address);
+            if (addressCovered && allDatabases && allUsers && (earlier.Transports & later.Transports) == later.Transports)
                 return [earlier.Rule];
             if (!tryUnion)
                 continue;
 
-            for (var t = 0; t < transports.Length; t++)
+            for (var t = 0; t < transportCount; t++)
             {
                 if ((earlier.Transports & transports[t]) == 0)
                     continue;
@@ -71,8 +170,21 @@ internal static class HbaShadowDetector
                         continue;
                     for (var u = 0; u < userCovered.Length; u++)
                     {
-                        if (userCovered[u])
-                            (candidates![Piece(t, d, u, later)] ??= []).Add(earlier);
+                        var piece = (t * databaseCovered.Length + d) * userCovered.Length + u;
+                        if (!userCovered[u] || coveredBy![piece] is not null)
+                            continue;
+                        if (addressCovered)
+                        {
+                            // This line alone covers the piece; the partial candidates gathered so far are no longer needed.
+                            coveredBy[piece] = earlier;
+                            candidates![piece] = null;
+                            if (--uncovered == 0)
+                                return coveredBy.Select(r => r!.Position).Distinct().Order().Select(p => rules[p].Rule).ToArray();
+                        }
+                        else
+                        {
+                            (candidates![piece] ??= []).Add(earlier);
+                        }
                     }
                 }
             }
@@ -81,45 +193,48 @@ internal static class HbaShadowDetector
         if (!tryUnion)
             return null;
         var used = new SortedSet<int>();
-        foreach (var pieceCandidates in candidates!)
+        for (var piece = 0; piece < pieceCount; piece++)
         {
+            if (coveredBy![piece] is { } single)
+            {
+                used.Add(single.Position);
+                continue;
+            }
+
+            var pieceCandidates = candidates![piece];
             if (pieceCandidates is null || !AddressCovered(later.Address, pieceCandidates))
                 return null;
             foreach (var candidate in pieceCandidates)
-            {
-                if (AddressesCanMeet(candidate.Address, later.Address))
-                    used.Add(candidate.Position);
-            }
+                used.Add(candidate.Position);
         }
 
         return used.Select(p => rules[p].Rule).ToArray();
     }
 
-    private static int Piece(int transport, int database, int user, HbaCompiledRule later) =>
-        (transport * later.Databases.Length + database) * later.Users.Length + user;
-
-    private static bool CoverTokens(HbaCompiledRule earlier, HbaDatabaseToken[] tokens, Span<bool> covered)
+    private static (bool Any, bool All) CoverDatabases(HbaDatabaseToken[] earlier, HbaDatabaseToken[] later, Span<bool> covered)
     {
-        var all = true;
-        for (var i = 0; i < tokens.Length; i++)
+        bool any = false, all = true;
+        for (var i = 0; i < later.Length; i++)
         {
-            covered[i] = DatabaseTokenCovered(earlier.Databases, tokens[i]);
+            covered[i] = DatabaseTokenCovered(earlier, later[i]);
+            any |= covered[i];
             all &= covered[i];
         }
 
-        return all;
+        return (any, all);
     }
 
-    private static bool CoverTokens(HbaCompiledRule earlier, HbaUserToken[] tokens, Span<bool> covered, RoleMembership? membership)
+    private static (bool Any, bool All) CoverUsers(HbaUserToken[] earlier, HbaUserToken[] later, Span<bool> covered, RoleMembership? membership)
     {
-        var all = true;
-        for (var i = 0; i < tokens.Length; i++)
+        bool any = false, all = true;
+        for (var i = 0; i < later.Length; i++)
         {
-            covered[i] = UserTokenCovered(earlier.Users, tokens[i], membership);
+            covered[i] = UserTokenCovered(earlier, later[i], membership);
+            any |= covered[i];
             all &= covered[i];
         }
 
-        return all;
+        return (any, all);
     }
 
     /// <summary>Does some entry of an earlier database list match every connection the later entry matches?</summary>
@@ -130,8 +245,8 @@ internal static class HbaShadowDetector
             // all matches every non-replication connection, which is everything but the replication keyword matches.
             if (token.Kind == HbaDatabaseTokenKind.All && later.Kind != HbaDatabaseTokenKind.Replication)
                 return true;
-            if (token.Kind == later.Kind && (token.Kind is not (HbaDatabaseTokenKind.Name or HbaDatabaseTokenKind.Regex)
-                                             || string.Equals(token.Text, later.Text, StringComparison.Ordinal)))
+            // Same keyword, or same name or regular expression (ids are equal exactly when texts are).
+            if (token.Kind == later.Kind && token.Id == later.Id)
                 return true;
         }
 
@@ -143,9 +258,7 @@ internal static class HbaShadowDetector
     {
         foreach (var token in earlier)
         {
-            if (token.Kind == HbaUserTokenKind.All)
-                return true;
-            if (token.Kind == later.Kind && string.Equals(token.Text, later.Text, StringComparison.Ordinal))
+            if (token.Kind == HbaUserTokenKind.All || (token.Kind == later.Kind && token.Id == later.Id))
                 return true;
             // +g covers a name or +h whose members all belong to g; only provable from membership data.
             if (token.Kind == HbaUserTokenKind.Group && membership is not null
@@ -157,9 +270,18 @@ internal static class HbaShadowDetector
         return false;
     }
 
-    // Cheap pre-filter: networks of different families, or disjoint networks, never help cover.
-    private static bool AddressesCanMeet(HbaAddressSpec earlier, HbaAddressSpec later) =>
-        earlier.Kind != HbaAddressKind.Network || later.Kind != HbaAddressKind.Network || earlier.Network.Overlaps(later.Network);
+    // Can the earlier line's address take part in covering the later one's? Networks help networks they overlap,
+    // and other forms only through unions of whole families, to which only very large networks (/8 or wider) are
+    // admitted (fewer candidates can only make the answer more cautious). Other forms help only what they contain.
+    private static bool AddressCanHelp(HbaCompiledRule earlier, HbaCompiledRule later) => earlier.AddressKind switch
+    {
+        HbaAddressKind.None => later.AddressKind == HbaAddressKind.None,
+        HbaAddressKind.All => true,
+        HbaAddressKind.Network => later.AddressKind == HbaAddressKind.Network
+            ? earlier.Network.Overlaps(later.Network)
+            : earlier.Network.IsContiguous && UInt128.PopCount(earlier.Network.Mask) <= WholeFamilyPrefixLimit,
+        _ => SingleAddressCovers(earlier.Address, later.Address),
+    };
 
     /// <summary>Is every client address the later line accepts accepted by at least one of the earlier lines?</summary>
     internal static bool AddressCovered(HbaAddressSpec later, IReadOnlyList<HbaCompiledRule> earlier)

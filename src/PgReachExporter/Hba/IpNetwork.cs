@@ -32,13 +32,13 @@ internal readonly record struct IpNetwork(AddressFamily Family, UInt128 Address,
     }
 
     /// <summary>Every address of <paramref name="other"/> is in this network.</summary>
-    public bool Covers(IpNetwork other) =>
+    public bool Covers(in IpNetwork other) =>
         Family == other.Family
         && (Mask & ~other.Mask) == 0
         && ((Address ^ other.Address) & Mask) == 0;
 
     /// <summary>At least one address is in both networks.</summary>
-    public bool Overlaps(IpNetwork other) =>
+    public bool Overlaps(in IpNetwork other) =>
         Family == other.Family && ((Address ^ other.Address) & Mask & other.Mask) == 0;
 
     /// <summary>The whole address space of one family (0.0.0.0/0 or ::/0).</summary>
