@@ -2,10 +2,16 @@ namespace PgReachExporter.Hba;
 
 /// <summary>Answers, with PostgreSQL's first-match semantics, which pg_hba line admits or rejects a client, and which lines can never match.</summary>
 /// <remarks>
-/// Pure: no I/O. Anything the engine cannot know (samehost, samenet, host names, regular expressions, +role or
-/// samerole without membership data) makes a line's match unknown; an unknown line standing before the first
-/// definite match makes the whole answer unknown, with the reason. A client given as a CIDR stands for every
-/// address in it: the answer is definite only when every address takes the same first line.
+/// Pure: no I/O. Lines are tried in order exactly as check_hba() does (connection type, address, database, user);
+/// the first line matching all four decides, and no match means the server rejects the client. Each test is
+/// three-valued: what the engine cannot know (samehost, samenet, host names, regular expressions, +role or samerole
+/// without membership data, an unknown connection type) makes a line's match unknown, and an unknown line before the
+/// first definite match makes the whole answer unknown, naming the line and the reason. A concrete client (one IP,
+/// database, user) therefore always gets a definite answer unless such a line stands before its first match.
+/// A client given as a CIDR stands for every address in it: the answer is definite only when every address takes
+/// the same first line; a subnet split across lines is unknown, naming the line that splits it and the next one.
+/// Names compare case-sensitively; tokens are read as the view shows them (quotes lost, so "all" is the keyword,
+/// a leading + is a group and a leading / a regular expression). Error rows never match (see <see cref="HbaRuleSet"/>).
 /// </remarks>
 internal static class HbaRuleEngine
 {

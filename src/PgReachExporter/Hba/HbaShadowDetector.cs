@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-
 namespace PgReachExporter.Hba;
 
 /// <summary>Finds lines that can never be the first match, claiming so only when it is certain.</summary>
@@ -15,9 +13,6 @@ internal static class HbaShadowDetector
     // Past this many pieces a line is only compared with single earlier lines, to bound the work.
     private const int MaxPieces = 64;
 
-    // Only networks this wide or wider are tried in unions meant to cover a whole address family.
-    private const int WholeFamilyPrefixLimit = 8;
-
     private static readonly HbaTransports[] TransportBits =
         [HbaTransports.UnixSocket, HbaTransports.TcpPlain, HbaTransports.TcpSsl, HbaTransports.TcpGssEnc];
 
@@ -26,8 +21,8 @@ internal static class HbaShadowDetector
         ArgumentNullException.ThrowIfNull(set);
         var rules = set.Rules;
         var shadowed = new List<ShadowedRule>();
-        var index = new DatabaseIndex();
-        var candidates = new CandidateStream();
+        var index = new HbaDatabaseIndex();
+        var candidates = new HbaCandidateStream();
         for (var i = 0; i < rules.Length; i++)
         {
             var later = rules[i];
@@ -43,86 +38,7 @@ internal static class HbaShadowDetector
         return shadowed;
     }
 
-    /// <summary>Earlier lines by database entry, so each line is compared only with lines that share a database entry or have all.</summary>
-    private sealed class DatabaseIndex
-    {
-        private readonly Dictionary<(HbaDatabaseTokenKind, int), List<int>> _byToken = [];
-        private readonly List<int> _withAll = [];
-
-        public void Add(HbaCompiledRule rule)
-        {
-            foreach (var token in rule.Databases)
-            {
-                var key = (token.Kind, token.Id);
-                var list = token.Kind == HbaDatabaseTokenKind.All ? _withAll : _byToken.TryGetValue(key, out var l) ? l : _byToken[key] = [];
-                if (list.Count == 0 || list[^1] != rule.Position)
-                    list.Add(rule.Position);
-            }
-        }
-
-        /// <summary>Sets up the stream of earlier lines with an entry covering at least one of the later line's entries.</summary>
-        public void StartCandidates(HbaCompiledRule later, CandidateStream stream)
-        {
-            stream.Reset();
-            var anyNonReplication = false;
-            foreach (var token in later.Databases)
-            {
-                anyNonReplication |= token.Kind != HbaDatabaseTokenKind.Replication;
-                if (_byToken.TryGetValue((token.Kind, token.Id), out var list))
-                    stream.AddSource(list);
-            }
-
-            if (anyNonReplication)
-                stream.AddSource(_withAll);
-        }
-    }
-
-    /// <summary>Merges a few ascending position lists lazily, without repeats, so a line covered early stops the work early.</summary>
-    private sealed class CandidateStream
-    {
-        private readonly List<List<int>> _sources = [];
-        private readonly List<int> _cursors = [];
-        private int _last = -1;
-
-        public void Reset()
-        {
-            _sources.Clear();
-            _cursors.Clear();
-            _last = -1;
-        }
-
-        public void AddSource(List<int> positions)
-        {
-            _sources.Add(positions);
-            _cursors.Add(0);
-        }
-
-        public bool TryNext(out int position)
-        {
-            position = int.MaxValue;
-            var from = -1;
-            for (var i = 0; i < _sources.Count; i++)
-            {
-                var source = _sources[i];
-                var cursor = _cursors[i];
-                while (cursor < source.Count && source[cursor] <= _last)
-                    cursor++;
-                _cursors[i] = cursor;
-                if (cursor < source.Count && source[cursor] < position)
-                {
-                    position = source[cursor];
-                    from = i;
-                }
-            }
-
-            if (from < 0)
-                return false;
-            _last = position;
-            return true;
-        }
-    }
-
-    private static IReadOnlyList<HbaRule>? FindCover(HbaCompiledRule[] rules, HbaCompiledRule later, CandidateStream earlierPositions, RoleMembership? membership)
+    private static IReadOnlyList<HbaRule>? FindCover(HbaCompiledRule[] rules, HbaCompiledRule later, HbaCandidateStream earlierPositions, RoleMembership? membership)
     {
         Span<HbaTransports> transports = stackalloc HbaTransports[TransportBits.Length];
         var transportCount = 0;
@@ -145,7 +61,7 @@ internal static class HbaShadowDetector
         while (earlierPositions.TryNext(out var position))
         {
             var earlier = rules[position];
-            if ((earlier.Transports & later.Transports) == 0 || !earlier.IsExact || !AddressCanHelp(earlier, later))
+            if ((earlier.Transports & later.Transports) == 0 || !earlier.IsExact || !HbaAddressCoverage.CanHelp(earlier, later))
                 continue;
             var (anyDatabase, allDatabases) = CoverDatabases(earlier.Databases, later.Databases, databaseCovered);
             if (!anyDatabase || (!allDatabases && !tryUnion))
@@ -154,7 +70,7 @@ internal static class HbaShadowDetector
             if (!anyUser)
                 continue;
 
-            var addressCovered = later.AddressKind == HbaAddressKind.None || SingleAddressCovers(earlier.Address, later.Address);
+            var addressCovered = later.AddressKind == HbaAddressKind.None || HbaAddressCoverage.SingleCovers(earlier.Address, later.Address);
             if (addressCovered && allDatabases && allUsers && (earlier.Transports & later.Transports) == later.Transports)
                 return [earlier.Rule];
             if (!tryUnion)
@@ -202,7 +118,7 @@ internal static class HbaShadowDetector
             }
 
             var pieceCandidates = candidates![piece];
-            if (pieceCandidates is null || !AddressCovered(later.Address, pieceCandidates))
+            if (pieceCandidates is null || !HbaAddressCoverage.Covered(later.Address, pieceCandidates))
                 return null;
             foreach (var candidate in pieceCandidates)
                 used.Add(candidate.Position);
@@ -265,80 +181,6 @@ internal static class HbaShadowDetector
                 && later.Kind is HbaUserTokenKind.Name or HbaUserTokenKind.Group
                 && membership.IsMember(later.Text, token.Text))
                 return true;
-        }
-
-        return false;
-    }
-
-    // Can the earlier line's address take part in covering the later one's? Networks help networks they overlap,
-    // and other forms only through unions of whole families, to which only very large networks (/8 or wider) are
-    // admitted (fewer candidates can only make the answer more cautious). Other forms help only what they contain.
-    private static bool AddressCanHelp(HbaCompiledRule earlier, HbaCompiledRule later) => earlier.AddressKind switch
-    {
-        HbaAddressKind.None => later.AddressKind == HbaAddressKind.None,
-        HbaAddressKind.All => true,
-        HbaAddressKind.Network => later.AddressKind == HbaAddressKind.Network
-            ? earlier.Network.Overlaps(later.Network)
-            : earlier.Network.IsContiguous && UInt128.PopCount(earlier.Network.Mask) <= WholeFamilyPrefixLimit,
-        _ => SingleAddressCovers(earlier.Address, later.Address),
-    };
-
-    /// <summary>Is every client address the later line accepts accepted by at least one of the earlier lines?</summary>
-    internal static bool AddressCovered(HbaAddressSpec later, IReadOnlyList<HbaCompiledRule> earlier)
-    {
-        if (later.Kind == HbaAddressKind.None)
-            return earlier.Count > 0;
-        foreach (var rule in earlier)
-        {
-            if (SingleAddressCovers(rule.Address, later))
-                return true;
-        }
-
-        if (later.Kind == HbaAddressKind.Network)
-            return later.Network.IsContiguous && IntervalsCover(earlier, later.Network);
-        // Every TCP client is IPv4 or IPv6, so the two whole families together cover any address form.
-        return IntervalsCover(earlier, IpNetwork.WholeFamily(AddressFamily.InterNetwork))
-               && IntervalsCover(earlier, IpNetwork.WholeFamily(AddressFamily.InterNetworkV6));
-    }
-
-    private static bool SingleAddressCovers(HbaAddressSpec earlier, HbaAddressSpec later) => earlier.Kind switch
-    {
-        HbaAddressKind.All => true,
-        HbaAddressKind.SameNet => later.Kind is HbaAddressKind.SameNet or HbaAddressKind.SameHost,
-        HbaAddressKind.SameHost => later.Kind == HbaAddressKind.SameHost,
-        HbaAddressKind.HostName => later.Kind == HbaAddressKind.HostName && HostNameCovers(earlier.Text, later.Text),
-        HbaAddressKind.Network => later.Kind == HbaAddressKind.Network && earlier.Network.Covers(later.Network),
-        _ => false,
-    };
-
-    // The server compares host names case-insensitively; ".example.com" matches any name ending in it.
-    private static bool HostNameCovers(string earlier, string later) =>
-        string.Equals(earlier, later, StringComparison.OrdinalIgnoreCase)
-        || (earlier.StartsWith('.') && later.EndsWith(earlier, StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>Does the union of the earlier lines' CIDR networks contain the whole target interval?</summary>
-    private static bool IntervalsCover(IReadOnlyList<HbaCompiledRule> earlier, IpNetwork target)
-    {
-        List<(UInt128 First, UInt128 Last)>? intervals = null;
-        foreach (var rule in earlier)
-        {
-            var network = rule.Address.Network;
-            if (rule.Address.Kind == HbaAddressKind.Network && network.IsContiguous && network.Overlaps(target))
-                (intervals ??= []).Add((network.First, network.Last));
-        }
-
-        if (intervals is null)
-            return false;
-        intervals.Sort((a, b) => a.First.CompareTo(b.First));
-        var next = target.First;
-        foreach (var (first, last) in intervals)
-        {
-            if (first > next)
-                return false;
-            if (last >= target.Last)
-                return true;
-            if (last >= next)
-                next = last + 1;
         }
 
         return false;

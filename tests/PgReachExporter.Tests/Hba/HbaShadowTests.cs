@@ -405,4 +405,22 @@ public class HbaShadowTests
         Assert.Equal([2, 3], shadowed.Select(s => s.Rule.LineNumber));
         Assert.Equal([1], shadowed[1].CoveredBy.Select(r => r.LineNumber));
     }
+
+    [Fact]
+    public void Very_long_lists_are_still_shadowed_by_one_covering_line_but_not_by_unions()
+    {
+        var databases = string.Join(',', Enumerable.Range(0, 30).Select(i => $"db{i}"));
+        var users = string.Join(',', Enumerable.Range(0, 5).Select(i => $"user{i}"));
+
+        AssertShadowed($"""
+            host all all 10.0.0.0/8 md5
+            host {databases} {users} 10.0.1.0/24 md5
+            """, 2, 1);
+        // A union would cover it too, but past the piece limit only single lines are tried: cautious, not wrong.
+        AssertNotShadowed($"""
+            hostssl all all 10.0.0.0/8 md5
+            hostnossl all all 10.0.0.0/8 md5
+            host {databases} {users} 10.0.1.0/24 md5
+            """);
+    }
 }
