@@ -83,7 +83,8 @@ internal static partial class AgentSettingsReader
         var password = ReadPassword(section, fromUri.Password, Fail);
         var prefix = $"{MonitoringField}:";
         var timeout = fromUri.ConnectTimeout ?? ReadDuration(section, "ConnectTimeout", source, label, errors, prefix) ?? defaults.ConnectTimeout;
-        var statementTimeout = ReadDuration(section, "StatementTimeout", source, label, errors, prefix) ?? MonitoringDefinition.DefaultStatementTimeout;
+        var statementTimeout = ReadDuration(section, "StatementTimeout", source, label, errors, prefix)
+            ?? TimeSpan.FromTicks(Math.Min(MonitoringDefinition.DefaultStatementTimeout.Ticks, defaults.Interval.Ticks / 2));
         var readLog = ReadBoolean(section["ReadServerLog"], "ReadServerLog", Fail) ?? false;
         if (timeout >= defaults.Interval)
         {

@@ -8,6 +8,7 @@ namespace PgReachExporter.Configuration;
 /// </summary>
 internal sealed record MonitoringDefinition
 {
+    /// <summary>The statement timeout when none is configured (at most half the interval).</summary>
     public static readonly TimeSpan DefaultStatementTimeout = TimeSpan.FromSeconds(5);
     public const string DefaultDatabase = "postgres";
 

@@ -25,7 +25,6 @@ internal sealed partial class MonitoringSession : IAsyncDisposable
     private readonly MonitoringDefinition _definition;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Action<bool>? _connectAttempted;
     private readonly NpgsqlDataSource _dataSource;
     private readonly ResiliencePipeline _reconnect;
     private readonly CancellationTokenSource _disposing = new();
@@ -34,14 +33,12 @@ internal sealed partial class MonitoringSession : IAsyncDisposable
     private Task _connecting = Task.CompletedTask;
     private int _failedAttempts;
 
-    /// <param name="connectAttempted">Told the outcome of every connection attempt (true: connected).</param>
-    public MonitoringSession(string target, MonitoringDefinition definition, TimeProvider time, ILogger logger, Action<bool>? connectAttempted = null)
+    public MonitoringSession(string target, MonitoringDefinition definition, TimeProvider time, ILogger logger)
     {
         _target = target;
         _definition = definition;
         _time = time;
         _logger = logger;
-        _connectAttempted = connectAttempted;
         var builder = new NpgsqlSlimDataSourceBuilder(ConnectionString(definition));
         builder.ConfigureTypeLoading(options => options.EnableTypeLoading(false));
         builder.EnableArrays();
@@ -128,7 +125,8 @@ internal sealed partial class MonitoringSession : IAsyncDisposable
     }
 
     /// <summary>Runs one query and maps every row; never throws for a failure the check should report.</summary>
-    public async Task<QueryRows<TRow>> QueryAsync<TRow>(string sql, Func<NpgsqlDataReader, TRow> map, CancellationToken stopping)
+    /// <param name="parameters">Values of $1, $2, ... in <paramref name="sql"/>.</param>
+    public async Task<QueryRows<TRow>> QueryAsync<TRow>(string sql, Func<NpgsqlDataReader, TRow> map, CancellationToken stopping, params object[] parameters)
     {
         var connection = Volatile.Read(ref _connection);
         if (connection is null)
@@ -138,7 +136,7 @@ internal sealed partial class MonitoringSession : IAsyncDisposable
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         deadline.CancelAfter(_definition.StatementTimeout + CancellationGrace);
-        var run = ReadAllAsync(connection, sql, map, deadline.Token);
+        var run = ReadAllAsync(connection, sql, parameters, map, deadline.Token);
         try
         {
             // The later bound holds even if the driver cannot get through to cancel (a black-holed connection).
@@ -157,9 +155,15 @@ internal sealed partial class MonitoringSession : IAsyncDisposable
         }
     }
 
-    private static async Task<ImmutableArray<TRow>> ReadAllAsync<TRow>(NpgsqlConnection connection, string sql, Func<NpgsqlDataReader, TRow> map, CancellationToken cancellation)
+    private static async Task<ImmutableArray<TRow>> ReadAllAsync<TRow>(
+        NpgsqlConnection connection, string sql, object[] parameters, Func<NpgsqlDataReader, TRow> map, CancellationToken cancellation)
     {
         await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
         await using var reader = await command.ExecuteReaderAsync(cancellation).ConfigureAwait(false);
         var rows = ImmutableArray.CreateBuilder<TRow>();
         while (await reader.ReadAsync(cancellation).ConfigureAwait(false))
@@ -199,7 +203,6 @@ internal sealed partial class MonitoringSession : IAsyncDisposable
         try
         {
             await open.WaitAsync(deadline.Token).ConfigureAwait(false);
-            _connectAttempted?.Invoke(true);
             return connection;
         }
         catch (Exception ex)
@@ -211,7 +214,6 @@ internal sealed partial class MonitoringSession : IAsyncDisposable
             }
 
             Problem = ServerCheckFailure.Describe(ex);
-            _connectAttempted?.Invoke(false);
             if (_failedAttempts++ == 0)
             {
                 LogConnectFailed(_target, _definition.Endpoint, Problem);
