@@ -115,6 +115,37 @@ public sealed class ServerStateTests(ClusterFixture fixture)
         Assert.Equal("ok", scrape.Current("pgreach_login_result", "target=orders"));
     }
 
+    [Fact]
+    public async Task A_hung_check_query_is_cut_by_the_statement_timeout_and_never_delays_the_probe()
+    {
+        await using var cluster = await fixture.NewClusterAsync();
+        await CreateProbeRoleAsync(cluster);
+        var monitoring = Superuser(cluster);
+        monitoring["StatementTimeout"] = "300ms";
+        await using var agent = await RunningAgent.StartAsync(Config(Target("orders", cluster, monitoring)));
+        await agent.WaitForAsync(s => Check(s, "roles") == "ok" && s.Value("pgreach_up", "target=orders") == 1, Bound, "a first good cycle");
+
+        // The roles check reads pg_auth_members; a session holding it locked makes that query wait, a login does not.
+        await using var holder = await cluster.OpenSuperuserAsync();
+        await using (var lockIt = new NpgsqlCommand("BEGIN; LOCK TABLE pg_catalog.pg_auth_members IN ACCESS EXCLUSIVE MODE", holder))
+        {
+            await lockIt.ExecuteNonQueryAsync();
+        }
+
+        var scrape = await agent.WaitForAsync(s => Check(s, "roles") == "error", Bound, "the roles query cut off");
+        var loginsSoFar = OkLogins(scrape);
+        Assert.Equal(("ok", "ok", 1.0), (Check(scrape, "settings"), Check(scrape, "hba_rules"), scrape.Value("pgreach_monitoring_up", "target=orders")));
+        scrape = await agent.WaitForAsync(s => OkLogins(s) >= loginsSoFar + 2 && Check(s, "roles") == "error", Bound, "probes going on meanwhile");
+        Assert.Equal(1, scrape.Value("pgreach_up", "target=orders"));
+
+        await using (var release = new NpgsqlCommand("COMMIT", holder))
+        {
+            await release.ExecuteNonQueryAsync();
+        }
+
+        await agent.WaitForAsync(s => Check(s, "roles") == "ok", Bound, "the roles check back");
+    }
+
     private async Task<(PostgresCluster, PostgresCluster)> StartNeighboursAsync()
     {
         for (var attempt = 1; ; attempt++)
@@ -140,6 +171,11 @@ public sealed class ServerStateTests(ClusterFixture fixture)
             await Task.Delay(20);
         }
     }
+
+    private static string? Check(Scrape scrape, string check) =>
+        scrape.Current("pgreach_server_check_result", "target=orders", $"check={check}");
+
+    private static double OkLogins(Scrape scrape) => scrape.Value("pgreach_login_probes_total", "target=orders", "result=ok") ?? 0;
 
     private static double? Idle(Scrape scrape) => scrape.Value("pgreach_connections", "target=orders", "state=idle");
 
