@@ -186,7 +186,15 @@ internal sealed partial class MonitoringSession : IAsyncDisposable
                 Problem = null;
             }
 
-            LogConnected(_target, _definition.Endpoint, _failedAttempts);
+            if (_failedAttempts == 0)
+            {
+                LogConnected(_target, _definition.Endpoint);
+            }
+            else
+            {
+                LogReconnected(_target, _definition.Endpoint, _failedAttempts);
+            }
+
             _failedAttempts = 0;
         }
         catch (OperationCanceledException) when (_disposing.IsCancellationRequested)
@@ -275,8 +283,12 @@ internal sealed partial class MonitoringSession : IAsyncDisposable
     }
 
     [LoggerMessage(EventId = LogEvents.MonitoringConnected, Level = LogLevel.Information,
-        Message = "Monitoring connection of target {Target} to {Endpoint} is open (after {FailedAttempts} failed attempts)")]
-    private partial void LogConnected(string target, string endpoint, int failedAttempts);
+        Message = "Monitoring connection of target {Target} to {Endpoint} is open")]
+    private partial void LogConnected(string target, string endpoint);
+
+    [LoggerMessage(EventId = LogEvents.MonitoringConnected, Level = LogLevel.Information,
+        Message = "Monitoring connection of target {Target} to {Endpoint} is open again after {FailedAttempts} failed attempts")]
+    private partial void LogReconnected(string target, string endpoint, int failedAttempts);
 
     [LoggerMessage(EventId = LogEvents.MonitoringConnectFailed, Level = LogLevel.Warning,
         Message = "Monitoring connection of target {Target} to {Endpoint} failed, retrying with backoff: {Problem}")]
