@@ -26,18 +26,19 @@ internal sealed class ServerMetricsWriter(ReachMetrics metrics) : IServerViewSin
         }
 
         metrics.MonitoringUp.WithLabels(name).Set(1);
-        metrics.ServerChecksDuration.WithLabels(name).Set(view.Duration.TotalSeconds);
-        foreach (var (check, result, _) in view.CheckResults)
-        {
-            ReachMetrics.SetOneHot(metrics.ServerCheckResult, ServerChecks.Results, result, ServerChecks.Label, name, check.Label());
-        }
-
         WriteSettings(name, view.Settings?.Value);
         WriteIdentity(name, view.Identity?.Value, view.Settings?.Value);
         WriteHbaRules(name, view.HbaRules?.Value, view.Settings?.Value);
         WriteHbaReload(name, view.HbaReload?.Value);
         WriteConnections(name, view.Connections?.Value);
         WriteClients(name, view.Hba);
+
+        // Last, so a scrape that shows a target's first check results also shows everything that view read.
+        metrics.ServerChecksDuration.WithLabels(name).Set(view.Duration.TotalSeconds);
+        foreach (var (check, result, _) in view.CheckResults)
+        {
+            ReachMetrics.SetOneHot(metrics.ServerCheckResult, ServerChecks.Results, result, ServerChecks.Label, name, check.Label());
+        }
     }
 
     public void TargetRemoved(string target) => metrics.RemoveServerSeries(target);

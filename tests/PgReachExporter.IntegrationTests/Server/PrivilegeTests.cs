@@ -88,7 +88,9 @@ public sealed class PrivilegeTests(ClusterFixture fixture)
         await cluster.ReloadAsync();
         await cluster.WaitForLogAsync("was not reloaded");
 
-        var scrape = await agent.WaitForAsync(s => s.Value("pgreach_hba_rule_errors", "target=least") == 1, Bound, "the malformed line");
+        var scrape = await agent.WaitForAsync(
+            s => new[] { "least", "super" }.All(t => s.Value("pgreach_hba_rule_errors", $"target={t}") == 1 && s.Find("pgreach_hba_rule_error_info", $"target={t}").Any()),
+            Bound, "the malformed line");
 
         Assert.Equal(0, scrape.Value("pgreach_hba_file_loadable", "target=least"));
         Assert.Equal(2, scrape.Value("pgreach_hba_rules", "target=least"));

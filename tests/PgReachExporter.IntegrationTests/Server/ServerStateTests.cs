@@ -87,7 +87,8 @@ public sealed class ServerStateTests(ClusterFixture fixture)
             Target("b-as-a", b, Role(b, MonitoringRoles.LeastPrivileged), expect: expectA)));
 
         var scrape = await agent.WaitForAsync(
-            s => s.Find("pgreach_server_info").Count() == 2 && Causes(s, "b-as-a").Contains("wrong_port"), Bound, "both identities");
+            s => s.Find("pgreach_server_info").Count() == 2 && Causes(s, "b-as-a").Contains("wrong_port") && Causes(s, "a").Count > 0,
+            Bound, "both identities and verdicts");
         var infoA = Assert.Single(scrape.Find("pgreach_server_info", "target=a"));
         var infoB = Assert.Single(scrape.Find("pgreach_server_info", "target=b-as-a"));
         Assert.Equal((a.Port.ToString(CultureInfo.InvariantCulture), "127.0.0.1"), (infoA["server_port"], infoA["server_address"]));

@@ -197,8 +197,9 @@ internal sealed partial class MonitoringSession : IAsyncDisposable
 
             _failedAttempts = 0;
         }
-        catch (OperationCanceledException) when (_disposing.IsCancellationRequested)
+        catch (Exception) when (_disposing.IsCancellationRequested)
         {
+            // Disposed while connecting: whatever the last attempt threw no longer matters.
         }
     }
 
@@ -264,15 +265,20 @@ internal sealed partial class MonitoringSession : IAsyncDisposable
     {
         await _disposing.CancelAsync().ConfigureAwait(false);
         Task connecting;
-        NpgsqlConnection? connection;
         lock (_gate)
         {
             connecting = _connecting;
+        }
+
+        // Wait for an attempt in flight first, so a connection it opens is disposed below rather than leaked.
+        await connecting.ConfigureAwait(false);
+        NpgsqlConnection? connection;
+        lock (_gate)
+        {
             connection = _connection;
             _connection = null;
         }
 
-        await connecting.ConfigureAwait(false);
         if (connection is not null)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
@@ -287,7 +293,7 @@ internal sealed partial class MonitoringSession : IAsyncDisposable
     private partial void LogConnected(string target, string endpoint);
 
     [LoggerMessage(EventId = LogEvents.MonitoringConnected, Level = LogLevel.Information,
-        Message = "Monitoring connection of target {Target} to {Endpoint} is open again after {FailedAttempts} failed attempts")]
+        Message = "Monitoring connection of target {Target} to {Endpoint} is open after {FailedAttempts} failed attempts")]
     private partial void LogReconnected(string target, string endpoint, int failedAttempts);
 
     [LoggerMessage(EventId = LogEvents.MonitoringConnectFailed, Level = LogLevel.Warning,
