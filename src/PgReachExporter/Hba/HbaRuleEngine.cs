@@ -21,7 +21,7 @@ internal static class HbaRuleEngine
     public static HbaDecision Evaluate(HbaRuleSet rules, HbaClient client, RoleMembership? membership)
     {
         ArgumentNullException.ThrowIfNull(rules);
-        var resolved = HbaResolvedClient.From(client);
+        var resolved = HbaResolvedClient.From(client, rules.Names);
         List<HbaRule>? possible = null;
         string? firstDoubt = null;
         foreach (var rule in rules.Rules)
