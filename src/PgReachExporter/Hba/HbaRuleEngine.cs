@@ -24,8 +24,10 @@ internal static class HbaRuleEngine
         var resolved = HbaResolvedClient.From(client, rules.Names);
         List<HbaRule>? possible = null;
         string? firstDoubt = null;
-        foreach (var rule in rules.Rules)
+        // Lines naming only other databases cannot match; the lookup yields the rest in file order.
+        foreach (var position in rules.DatabaseLookup.CandidatesFor(resolved.DatabaseId))
         {
+            var rule = rules.Rules[position];
             var match = HbaRuleMatcher.Match(rule, resolved, membership);
             if (match.Kind == HbaMatch.No)
                 continue;

@@ -13,6 +13,7 @@ internal sealed class HbaRuleSet
     private HbaRuleSet(IReadOnlyList<HbaRule> rows, IReadOnlyList<HbaRule> errorRows, HbaCompiledRule[] rules, HbaNameIds names)
     {
         Names = names;
+        DatabaseLookup = HbaDatabaseLookup.Build(rules);
         Rows = rows;
         ErrorRows = errorRows;
         Rules = rules;
@@ -30,6 +31,9 @@ internal sealed class HbaRuleSet
 
     /// <summary>Error-free rows in matching order.</summary>
     internal HbaCompiledRule[] Rules { get; }
+
+    /// <summary>The lines each client database can reach, in order.</summary>
+    internal HbaDatabaseLookup DatabaseLookup { get; }
 
     /// <summary>Ids of the names the rules mention, so a client's database and user compare as integers.</summary>
     internal HbaNameIds Names { get; }
