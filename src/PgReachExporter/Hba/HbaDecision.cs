@@ -12,7 +12,10 @@ internal enum HbaOutcome
     /// <summary>No line matches; the server rejects the connection ("no pg_hba.conf entry").</summary>
     NoMatch,
 
-    /// <summary>The first match depends on something the engine does not know; see <see cref="HbaDecision.UnknownBecause"/>.</summary>
+    /// <summary>
+    /// The first match depends on something the engine does not know; see <see cref="HbaDecision.UnknownBecause"/>.
+    /// Whether the client is admitted may still be known (<see cref="HbaDecision.Allowed"/>) when every possible line agrees.
+    /// </summary>
     Unknown,
 }
 
@@ -28,15 +31,26 @@ internal sealed record HbaDecision(HbaClient Client, HbaOutcome Outcome, HbaRule
     /// <summary>The rules evaluated come from a file the server refused, so the rules in force may differ.</summary>
     public bool FileRejectedByServer { get; init; }
 
+    /// <summary>
+    /// Whether pg_hba.conf admits the client to authentication: true for <see cref="HbaOutcome.Allowed"/>, false for
+    /// rejected or no match; for <see cref="HbaOutcome.Unknown"/> the answer every possible first line agrees on, else null.
+    /// </summary>
+    public bool? Allowed { get; init; } = Outcome switch
+    {
+        HbaOutcome.Allowed => true,
+        HbaOutcome.Unknown => null,
+        _ => false,
+    };
+
     /// <summary>The matched line's method (reject for a rejecting line); null without a definite match.</summary>
     public string? AuthMethod => MatchedRule?.AuthMethod;
 
     /// <summary>1 allowed, 0 rejected or no match, -1 unknown: the value of the allowed gauge.</summary>
-    public int AllowedValue => Outcome switch
+    public int AllowedValue => Allowed switch
     {
-        HbaOutcome.Allowed => 1,
-        HbaOutcome.Unknown => -1,
-        _ => 0,
+        true => 1,
+        false => 0,
+        null => -1,
     };
 
     /// <summary>The deciding line's number in its file, 0 when no line decides.</summary>

@@ -21,11 +21,13 @@ internal static class HbaRuleEngine
     public static HbaDecision Evaluate(HbaRuleSet rules, HbaClient client, RoleMembership? membership)
     {
         ArgumentNullException.ThrowIfNull(rules);
-        var resolved = HbaResolvedClient.From(client);
+        var resolved = HbaResolvedClient.From(client, rules.Names);
         List<HbaRule>? possible = null;
         string? firstDoubt = null;
-        foreach (var rule in rules.Rules)
+        // Lines naming only other databases cannot match; the lookup yields the rest in file order.
+        foreach (var position in rules.DatabaseLookup.CandidatesFor(resolved.DatabaseId))
         {
+            var rule = rules.Rules[position];
             var match = HbaRuleMatcher.Match(rule, resolved, membership);
             if (match.Kind == HbaMatch.No)
                 continue;
@@ -82,10 +84,22 @@ internal static class HbaRuleEngine
         var otherwise = decider is null
             ? "otherwise no line matches"
             : $"otherwise {decider.Location} ({decider.Describe()}) decides";
-        return new HbaDecision(client, HbaOutcome.Unknown, null, $"cannot tell which line matches first: {firstDoubt}; {otherwise}{Staleness(rules)}")
+        // Every connection of this client takes one of the possible lines, or no line when nothing definite follows.
+        var admitting = possible.Count(r => !r.IsReject);
+        bool? allowed = admitting == possible.Count && decider is not null ? true
+            : admitting == 0 ? false
+            : null;
+        var eitherWay = allowed switch
+        {
+            true => "; either way it is admitted",
+            false => "; either way it is rejected",
+            null => "",
+        };
+        return new HbaDecision(client, HbaOutcome.Unknown, null, $"cannot tell which line matches first: {firstDoubt}; {otherwise}{eitherWay}{Staleness(rules)}")
         {
             UnknownBecause = firstDoubt,
             PossibleRules = possible,
+            Allowed = allowed,
             FileRejectedByServer = rules.FileRejectedByServer,
         };
     }

@@ -20,20 +20,28 @@ internal readonly record struct HbaRuleMatch(HbaMatch Kind, string? Why)
     public static HbaRuleMatch Unknown(string why) => new(HbaMatch.Unknown, why);
 }
 
-/// <summary>An expected client reduced to what matching needs, computed once per client.</summary>
-internal readonly record struct HbaResolvedClient(HbaClient Client, HbaTransports Transport, IpNetwork? Network, string? AddressProblem)
+/// <summary>An expected client reduced to what matching needs against one rule set, computed once per client.</summary>
+/// <param name="DatabaseId">The database name's id in the rule set's name table (<see cref="HbaNameIds.Absent"/> if no rule names it).</param>
+/// <param name="UserId">The user name's id, likewise.</param>
+internal readonly record struct HbaResolvedClient(
+    HbaClient Client, HbaTransports Transport, IpNetwork Network, string? AddressProblem, int DatabaseId, int UserId)
 {
-    public static HbaResolvedClient From(HbaClient client)
+    /// <summary>False for a local client and for a TCP client whose address is missing or unreadable.</summary>
+    public bool HasNetwork => Transport != HbaTransports.UnixSocket && AddressProblem is null;
+
+    public static HbaResolvedClient From(HbaClient client, HbaNameIds names)
     {
         ArgumentNullException.ThrowIfNull(client);
         var transport = HbaConnectionTypes.ClientUses(client.ConnectionType);
+        var databaseId = names.IdOf(client.Database);
+        var userId = names.IdOf(client.User);
         if (transport == HbaTransports.UnixSocket)
-            return new(client, transport, null, null);
+            return new(client, transport, default, null, databaseId, userId);
         if (client.Address is null)
-            return new(client, transport, null, "the client's address is not known");
+            return new(client, transport, default, "the client's address is not known", databaseId, userId);
         return IpNetwork.TryParseClient(client.Address, out var network)
-            ? new(client, transport, network, null)
-            : new(client, transport, null, $"client address \"{client.Address}\" is not an IP address or CIDR");
+            ? new(client, transport, network, null, databaseId, userId)
+            : new(client, transport, default, $"client address \"{client.Address}\" is not an IP address or CIDR", databaseId, userId);
     }
 }
 
@@ -50,10 +58,10 @@ internal static class HbaRuleMatcher
         var address = client.Transport == HbaTransports.UnixSocket ? HbaRuleMatch.Yes : MatchAddress(rule, client);
         if (address.Kind == HbaMatch.No)
             return address;
-        var database = MatchDatabase(rule.Databases, client.Client, membership);
+        var database = MatchDatabase(rule.Databases, client, membership);
         if (database.Kind == HbaMatch.No)
             return database;
-        var user = MatchUser(rule.Users, client.Client.User, membership);
+        var user = MatchUser(rule.Users, client, membership);
         if (user.Kind == HbaMatch.No)
             return user;
 
@@ -79,11 +87,11 @@ internal static class HbaRuleMatcher
                 return HbaRuleMatch.Unknown("samenet depends on the server's own subnets");
             case HbaAddressKind.HostName:
                 return HbaRuleMatch.Unknown($"host name \"{address.Text}\" depends on the client's reverse and forward DNS");
-            case HbaAddressKind.Network when client.Network is { } network:
-                if (rule.Network.Covers(network))
+            case HbaAddressKind.Network when client.HasNetwork:
+                if (rule.Network.Covers(client.Network))
                     return HbaRuleMatch.Yes;
-                return rule.Network.Overlaps(network)
-                    ? new HbaRuleMatch(HbaMatch.Partial, $"only part of client subnet {network} is inside {rule.Network}")
+                return rule.Network.Overlaps(client.Network)
+                    ? new HbaRuleMatch(HbaMatch.Partial, $"only part of client subnet {client.Network} is inside {rule.Network}")
                     : HbaRuleMatch.No;
             case HbaAddressKind.Network:
                 return HbaRuleMatch.Unknown(client.AddressProblem ?? "the client's address is not known");
@@ -92,7 +100,7 @@ internal static class HbaRuleMatcher
         }
     }
 
-    internal static HbaRuleMatch MatchDatabase(HbaDatabaseToken[] tokens, HbaClient client, RoleMembership? membership)
+    internal static HbaRuleMatch MatchDatabase(HbaDatabaseToken[] tokens, in HbaResolvedClient client, RoleMembership? membership)
     {
         var result = HbaRuleMatch.No;
         foreach (var token in tokens)
@@ -107,8 +115,9 @@ internal static class HbaRuleMatcher
         return result;
     }
 
-    private static HbaRuleMatch MatchDatabaseToken(HbaDatabaseToken token, HbaClient client, RoleMembership? membership)
+    private static HbaRuleMatch MatchDatabaseToken(HbaDatabaseToken token, in HbaResolvedClient resolved, RoleMembership? membership)
     {
+        var client = resolved.Client;
         // A physical replication connection matches only the replication keyword, and nothing else matches it.
         if (client.PhysicalReplication)
             return token.Kind == HbaDatabaseTokenKind.Replication ? HbaRuleMatch.Yes : HbaRuleMatch.No;
@@ -121,12 +130,13 @@ internal static class HbaRuleMatcher
                 : Bool(membership.IsMember(client.User, client.Database)),
             HbaDatabaseTokenKind.Replication => HbaRuleMatch.No,
             HbaDatabaseTokenKind.Regex => HbaRuleMatch.Unknown($"database regular expression \"{token.Text}\" is not evaluated"),
-            _ => Bool(string.Equals(token.Text, client.Database, StringComparison.Ordinal)),
+            _ => Bool(token.Id == resolved.DatabaseId),
         };
     }
 
-    internal static HbaRuleMatch MatchUser(HbaUserToken[] tokens, string user, RoleMembership? membership)
+    internal static HbaRuleMatch MatchUser(HbaUserToken[] tokens, in HbaResolvedClient client, RoleMembership? membership)
     {
+        var user = client.Client.User;
         var result = HbaRuleMatch.No;
         foreach (var token in tokens)
         {
@@ -137,7 +147,7 @@ internal static class HbaRuleMatcher
                     ? HbaRuleMatch.Unknown($"+{token.Text} needs role membership, and pg_auth_members could not be read")
                     : Bool(membership.IsMember(user, token.Text)),
                 HbaUserTokenKind.Regex => HbaRuleMatch.Unknown($"user regular expression \"{token.Text}\" is not evaluated"),
-                _ => Bool(string.Equals(token.Text, user, StringComparison.Ordinal)),
+                _ => Bool(token.Id == client.UserId),
             };
             if (one.Kind == HbaMatch.Yes)
                 return one;

@@ -10,8 +10,10 @@ namespace PgReachExporter.Hba;
 /// </remarks>
 internal sealed class HbaRuleSet
 {
-    private HbaRuleSet(IReadOnlyList<HbaRule> rows, IReadOnlyList<HbaRule> errorRows, HbaCompiledRule[] rules)
+    private HbaRuleSet(IReadOnlyList<HbaRule> rows, IReadOnlyList<HbaRule> errorRows, HbaCompiledRule[] rules, HbaNameIds names)
     {
+        Names = names;
+        DatabaseLookup = HbaDatabaseLookup.Build(rules);
         Rows = rows;
         ErrorRows = errorRows;
         Rules = rules;
@@ -30,6 +32,12 @@ internal sealed class HbaRuleSet
     /// <summary>Error-free rows in matching order.</summary>
     internal HbaCompiledRule[] Rules { get; }
 
+    /// <summary>The lines each client database can reach, in order.</summary>
+    internal HbaDatabaseLookup DatabaseLookup { get; }
+
+    /// <summary>Ids of the names the rules mention, so a client's database and user compare as integers.</summary>
+    internal HbaNameIds Names { get; }
+
     public static HbaRuleSet Compile(IEnumerable<HbaRule> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
@@ -45,6 +53,6 @@ internal sealed class HbaRuleSet
                 rules.Add(HbaCompiledRule.Compile(row, rules.Count, names));
         }
 
-        return new HbaRuleSet(all, errors, rules.ToArray());
+        return new HbaRuleSet(all, errors, rules.ToArray(), names.Freeze());
     }
 }

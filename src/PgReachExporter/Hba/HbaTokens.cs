@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace PgReachExporter.Hba;
 
 /// <summary>What one entry of a rule's database list stands for.</summary>
@@ -63,4 +65,16 @@ internal sealed class HbaNameTable
             _ids[name] = id = _ids.Count;
         return id;
     }
+
+    /// <summary>A read-only copy for matching, where a name no rule mentions gets <see cref="HbaNameIds.Absent"/>.</summary>
+    public HbaNameIds Freeze() => new(_ids.ToFrozenDictionary(StringComparer.Ordinal));
+}
+
+/// <summary>The frozen name numbering of one rule set.</summary>
+internal sealed class HbaNameIds(FrozenDictionary<string, int> ids)
+{
+    /// <summary>The id of a name that no rule mentions; never equal to a token's id.</summary>
+    public const int Absent = -2;
+
+    public int IdOf(string name) => ids.TryGetValue(name, out var id) ? id : Absent;
 }

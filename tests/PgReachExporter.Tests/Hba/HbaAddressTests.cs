@@ -89,6 +89,35 @@ public class HbaAddressTests
         Assert.Contains("otherwise", decision.Reason);
     }
 
+    [Theory]
+    [InlineData("reject", "reject", 0)]
+    [InlineData("md5", "scram-sha-256", 1)]
+    [InlineData("reject", "md5", -1)]
+    [InlineData("md5", "reject", -1)]
+    public void Unknown_first_line_still_gives_allowed_when_every_possible_line_agrees(string unknownMethod, string definiteMethod, int allowed)
+    {
+        var decision = Evaluate($"""
+            host all all samenet {unknownMethod}
+            host all all 0.0.0.0/0 {definiteMethod}
+            """, Client("10.0.0.1"));
+
+        Assert.Equal(HbaOutcome.Unknown, decision.Outcome);
+        Assert.Equal(0, decision.MatchedLine);
+        Assert.Equal(allowed, decision.AllowedValue);
+        if (allowed >= 0)
+            Assert.Contains("either way", decision.Reason);
+    }
+
+    [Theory]
+    [InlineData("reject", 0)]
+    [InlineData("md5", -1)]
+    public void Unknown_line_with_nothing_after_it_may_mean_no_match(string method, int allowed)
+    {
+        var decision = Evaluate($"host all all samehost {method}", Client("10.0.0.1"));
+
+        Assert.Equal(allowed, decision.AllowedValue);
+    }
+
     [Fact]
     public void Unknown_line_with_no_definite_line_after_it_says_so()
     {

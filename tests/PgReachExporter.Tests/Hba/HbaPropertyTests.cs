@@ -227,6 +227,8 @@ public class HbaPropertyTests
         {
             case HbaOutcome.Unknown:
                 Assert.True(truth is null || decision.PossibleRules.Contains(truth), $"truth {truth?.Location} not among possible lines: {context}");
+                if (decision.Allowed is { } allowed)
+                    Assert.True(allowed == (truth is { IsReject: false }), $"engine says allowed={allowed} either way, truth is {truth?.Location}: {context}");
                 break;
             case HbaOutcome.NoMatch:
                 Assert.True(truth is null, $"engine says no match, truth is {truth?.Location}: {context}");
