@@ -43,6 +43,8 @@ public sealed class ServerStateTests(ClusterFixture fixture)
         Assert.Equal(25, scrape.Value("pgreach_max_connections", "target=orders"));
         Assert.Equal(3, scrape.Value("pgreach_superuser_reserved_connections", "target=orders"));
         Assert.True(scrape.Value("pgreach_connections", "target=orders", "state=active") >= 1, "the monitoring session counts itself");
+        await agent.WaitForAsync(s => s.Value("pgreach_login_probes_total", "target=orders", "result=ok") >= 3, Bound, "a few cycles");
+        Assert.Equal(1, await cluster.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pgreach-monitor'"));
 
         var held = new List<NpgsqlConnection>();
         try

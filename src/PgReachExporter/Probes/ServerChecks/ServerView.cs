@@ -27,20 +27,20 @@ internal sealed record ServerView
     /// <summary>The rule engine's answers; null when not connected.</summary>
     public HbaView? Hba { get; init; }
 
-    /// <summary>The result of every check that ran, with its problem.</summary>
-    public IEnumerable<(ServerCheck Check, ServerCheckResult Result, string? Problem)> CheckResults
-    {
-        get
+    /// <summary>The result of every check that ran, with its problem, in the order they run.</summary>
+    public IEnumerable<(ServerCheck Check, ServerCheckResult Result, string? Problem)> CheckResults =>
+        new (ServerCheck Check, ServerCheckResult? Result, string? Problem)[]
         {
-            if (Settings is { } settings) yield return (ServerCheck.Settings, settings.Result, settings.Problem);
-            if (Identity is { } identity) yield return (ServerCheck.Identity, identity.Result, identity.Problem);
-            if (HbaRules is { } rules) yield return (ServerCheck.HbaRules, rules.Result, rules.Problem);
-            if (HbaReload is { } reload) yield return (ServerCheck.HbaReload, reload.Result, reload.Problem);
-            if (Connections is { } connections) yield return (ServerCheck.Connections, connections.Result, connections.Problem);
-            if (Roles is { } roles) yield return (ServerCheck.Roles, roles.Result, roles.Problem);
-            if (Log is { } log) yield return (ServerCheck.LogRemote, log.Result, log.Problem);
+            (ServerCheck.Settings, Settings?.Result, Settings?.Problem),
+            (ServerCheck.Identity, Identity?.Result, Identity?.Problem),
+            (ServerCheck.HbaRules, HbaRules?.Result, HbaRules?.Problem),
+            (ServerCheck.HbaReload, HbaReload?.Result, HbaReload?.Problem),
+            (ServerCheck.Connections, Connections?.Result, Connections?.Problem),
+            (ServerCheck.Roles, Roles?.Result, Roles?.Problem),
+            (ServerCheck.LogRemote, Log?.Result, Log?.Problem),
         }
-    }
+        .Where(c => c.Result is not null)
+        .Select(c => (c.Check, c.Result!.Value, c.Problem));
 
     public static ServerView Disconnected(string target, DateTimeOffset at, TimeSpan duration, string? problem) =>
         new() { Target = target, CollectedAt = at, Duration = duration, Connected = false, ConnectionProblem = problem ?? "not connected" };
