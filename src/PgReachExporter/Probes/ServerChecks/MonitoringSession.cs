@@ -146,7 +146,10 @@ internal sealed partial class MonitoringSession : IAsyncDisposable
         catch (Exception ex) when (!stopping.IsCancellationRequested)
         {
             var problem = ServerCheckFailure.Describe(ex);
-            if (ServerCheckFailure.BreaksConnection(ex) || connection.FullState != System.Data.ConnectionState.Open)
+
+            // An error the server reported, or a row the check could not map, leaves the session usable; a broken
+            // connection, or one still busy with a query past the deadline, does not.
+            if (connection.FullState != System.Data.ConnectionState.Open)
             {
                 Lost(connection, run, problem);
             }

@@ -24,7 +24,4 @@ internal static class ServerCheckFailure
         _ when exception.InnerException is { } inner => $"{exception.Message} ({inner.GetType().Name}: {inner.Message})",
         _ => exception.Message,
     };
-
-    /// <summary>True when the failure left the connection unusable (anything but an error the server reported).</summary>
-    public static bool BreaksConnection(Exception exception) => exception is not PostgresException;
 }
