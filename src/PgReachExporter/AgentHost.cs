@@ -58,7 +58,12 @@ internal static class AgentHost
         services.AddSingleton<IVerdictSink, DiagnosisMetricsWriter>();
         services.AddSingleton<VerdictTracker>();
         services.AddSingleton<ICycleSink>(sp => sp.GetRequiredService<VerdictTracker>());
+        services.AddSingleton<ICycleSink, ExpectationsWriter>();
+        services.AddSingleton<IServerViewSink, ServerMetricsWriter>();
+        services.AddSingleton<IServerViewSink, ServerEvidenceWriter>();
+        services.AddSingleton<IServerViewSink, ServerCheckChangeLog>();
         services.AddHostedService<ProbeScheduler>();
+        services.AddHostedService<ServerViewScheduler>();
 
         var app = builder.Build();
         app.Services.GetRequiredService<AgentMetricsWriter>();

@@ -12,4 +12,9 @@ internal static class LogEvents
     public const int TargetStateChanged = 22;
     public const int ProbeCycleFailed = 23;
     public const int ProbeOverrun = 24;
+    public const int MonitoringConnected = 30;
+    public const int MonitoringConnectFailed = 31;
+    public const int MonitoringLost = 32;
+    public const int ServerCheckChanged = 33;
+    public const int ServerViewFailed = 34;
 }

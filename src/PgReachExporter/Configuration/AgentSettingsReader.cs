@@ -8,7 +8,7 @@ namespace PgReachExporter.Configuration;
 /// Reads the "PgReach" configuration section into validated settings. Every problem is reported with its
 /// source, target and field; unknown fields are errors, so a typo never silently falls back to a default.
 /// </summary>
-internal static class AgentSettingsReader
+internal static partial class AgentSettingsReader
 {
     public const string SectionName = "PgReach";
 
@@ -20,6 +20,7 @@ internal static class AgentSettingsReader
     private static readonly HashSet<string> TargetFields = new(StringComparer.OrdinalIgnoreCase)
     {
         "Name", "Uri", "Host", "Port", "Database", "Username", "Password", "PasswordFile", "SslMode", "ConnectTimeout", "Interval",
+        MonitoringField, ExpectedClientsField, ExpectField,
     };
 
     private static readonly string[] UriExclusiveFields = ["Host", "Port", "Database", "Username", "SslMode"];
@@ -119,6 +120,9 @@ internal static class AgentSettingsReader
         var name = NullIfBlank(section["Name"]) ?? DefaultName(host, port, database);
         ValidateName(name, Fail);
         ValidateTiming(timeout, interval, Fail);
+        var monitoring = ReadMonitoring(section.GetSection(MonitoringField), new MonitoringDefaults(host, port, sslMode, timeout, interval), source, label, errors);
+        var clients = ReadExpectedClients(section.GetSection(ExpectedClientsField), Fail);
+        var expect = ReadExpect(section.GetSection(ExpectField), Fail);
 
         return errors.Count > before
             ? null
@@ -126,6 +130,7 @@ internal static class AgentSettingsReader
             {
                 Name = name, Host = host, Port = port, Database = database, Username = username, Password = password,
                 SslMode = sslMode, ConnectTimeout = timeout, Interval = interval,
+                Monitoring = monitoring, ExpectedClients = clients, Expect = expect,
             };
     }
 
@@ -230,7 +235,7 @@ internal static class AgentSettingsReader
         return null;
     }
 
-    private static TimeSpan? ReadDuration(IConfigurationSection section, string field, string source, string? target, List<ConfigurationError> errors)
+    private static TimeSpan? ReadDuration(IConfigurationSection section, string field, string source, string? target, List<ConfigurationError> errors, string prefix = "")
     {
         var text = section[field];
         if (text is null)
@@ -238,7 +243,7 @@ internal static class AgentSettingsReader
             return null;
         }
 
-        var path = target is null ? $"{SectionName}:{field}" : field;
+        var path = target is null ? $"{SectionName}:{field}" : prefix + field;
         if (!DurationParser.TryParse(text, out var value))
         {
             errors.Add(new(source, target, path, $"'{text}' is not a duration (examples: 00:00:15, 15s, 500ms)"));

@@ -18,6 +18,15 @@ internal sealed record TargetDefinition
     public required TimeSpan ConnectTimeout { get; init; }
     public required TimeSpan Interval { get; init; }
 
+    /// <summary>The monitoring connection for the server-side checks; null: the target has no server-side series.</summary>
+    public MonitoringDefinition? Monitoring { get; init; }
+
+    /// <summary>Clients the target should admit, checked against the server's pg_hba rules over the monitoring connection.</summary>
+    public ValueList<ExpectedClientDefinition> ExpectedClients { get; init; } = ValueList<ExpectedClientDefinition>.Empty;
+
+    /// <summary>What the server should say about itself (port, major version, system identifier).</summary>
+    public ExpectedIdentity Expect { get; init; } = ExpectedIdentity.None;
+
     public bool IsUnixSocket => Host.StartsWith('/');
 
     /// <summary>Where the client connects, without credentials: safe for logs and pages.</summary>

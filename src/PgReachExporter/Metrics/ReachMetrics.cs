@@ -9,6 +9,7 @@ namespace PgReachExporter.Metrics;
 internal sealed class ReachMetrics
 {
     private readonly List<Action<string>> _perTargetRemovers = [];
+    private readonly List<Action<string>> _serverRemovers = [];
 
     public ReachMetrics(IMetricFactory factory)
     {
@@ -47,6 +48,50 @@ internal sealed class ReachMetrics
             ["target", "layer", "cause"]));
         DiagnosisChanges = PerTarget(factory.CreateCounter("pgreach_diagnosis_changes_total",
             "Times the target's verdict changed: its reachability or its set of causes.", ["target"]));
+        MonitoringUp = PerTargetServer(factory.CreateGauge("pgreach_monitoring_up",
+            "1 when the target's monitoring connection is open, 0 while the agent reconnects; only targets with a monitoring connection have it.",
+            ["target"]));
+        ServerCheckResult = PerTargetServer(factory.CreateGauge("pgreach_server_check_result",
+            "Result of each server-side check in the last cycle (ok, permission_denied, unsupported, error): 1 for the current result, 0 for the others. Absent while the monitoring connection is down.",
+            ["target", "check", "result"]));
+        ServerChecksDuration = PerTargetServer(factory.CreateGauge("pgreach_server_checks_duration_seconds",
+            "Time the last cycle of server-side checks took, in seconds.", ["target"]));
+        ServerInfo = PerTargetServer(factory.CreateGauge("pgreach_server_info",
+            "Identity of the server behind the monitoring connection; always 1. server_address and server_port are empty over a Unix socket.",
+            ["target", "version", "server_address", "server_port", "system_identifier", "listen_addresses"]));
+        SettingPendingRestart = PerTargetServer(factory.CreateGauge("pgreach_setting_pending_restart",
+            "1 when a setting was changed in the configuration files but needs a restart to apply (pg_settings.pending_restart); the watched settings always have a series, others only while pending.",
+            ["target", "name"]));
+        PostmasterStartTime = PerTargetServer(factory.CreateGauge("pgreach_postmaster_start_time_seconds",
+            "Unix time the server started (pg_postmaster_start_time()).", ["target"]));
+        ConfigLoadTime = PerTargetServer(factory.CreateGauge("pgreach_config_load_time_seconds",
+            "Unix time the server last loaded its configuration files (pg_conf_load_time()).", ["target"]));
+        HbaRules = PerTargetServer(factory.CreateGauge("pgreach_hba_rules",
+            "pg_hba.conf lines on disk the server can use (rows of pg_hba_file_rules without an error).", ["target"]));
+        HbaRuleErrors = PerTargetServer(factory.CreateGauge("pgreach_hba_rule_errors",
+            "pg_hba.conf lines on disk with an error (rows of pg_hba_file_rules whose error is not null).", ["target"]));
+        HbaRuleErrorInfo = PerTargetServer(factory.CreateGauge("pgreach_hba_rule_error_info",
+            "One series per pg_hba.conf line with an error (at most 20 per target); always 1.", ["target", "file", "line"]));
+        HbaFileLoadable = PerTargetServer(factory.CreateGauge("pgreach_hba_file_loadable",
+            "0 when pg_hba.conf on disk has a line the server cannot parse: a reload keeps the previous rules and a restart would fail; 1 otherwise.",
+            ["target"]));
+        HbaReloadPending = PerTargetServer(factory.CreateGauge("pgreach_hba_reload_pending",
+            "1 when pg_hba.conf on disk is newer than the server's last configuration load (whole-second resolution), 0 otherwise.", ["target"]));
+        Connections = PerTargetServer(factory.CreateGauge("pgreach_connections",
+            "Client backends by state (pg_stat_activity); the agent's monitoring session is one of them. state=\"unknown\": sessions the role may not inspect.",
+            ["target", "state"]));
+        MaxConnections = PerTargetServer(factory.CreateGauge("pgreach_max_connections", "The max_connections setting.", ["target"]));
+        SuperuserReservedConnections = PerTargetServer(factory.CreateGauge("pgreach_superuser_reserved_connections",
+            "The superuser_reserved_connections setting: slots only superusers may use.", ["target"]));
+        ReservedConnections = PerTargetServer(factory.CreateGauge("pgreach_reserved_connections",
+            "The reserved_connections setting (PostgreSQL 16+): slots only for roles with pg_use_reserved_connections.", ["target"]));
+        HbaClientAllowed = PerTargetServer(factory.CreateGauge("pgreach_hba_client_allowed",
+            "What pg_hba.conf does with each declared expected client: 1 allowed, 0 rejected or no matching line, -1 unknown.", ["target", "client"]));
+        HbaClientMatchedLine = PerTargetServer(factory.CreateGauge("pgreach_hba_client_matched_line",
+            "Line number (within its file) of the first pg_hba.conf line matching each expected client; 0 when no line matches or it is unknown.",
+            ["target", "client"]));
+        HbaShadowedRules = PerTargetServer(factory.CreateGauge("pgreach_hba_shadowed_rules",
+            "pg_hba.conf lines that can never be the first match because earlier lines cover everything they match.", ["target"]));
         Targets = factory.CreateGauge("pgreach_targets", "Number of targets being probed.");
         BuildInfo = factory.CreateGauge("pgreach_build_info", "Build information of the agent; always 1.", ["version"]);
         ConfigReloadSuccessful = factory.CreateGauge("pgreach_config_last_reload_successful",
@@ -70,6 +115,25 @@ internal sealed class ReachMetrics
     public Counter Overruns { get; }
     public Gauge Diagnosis { get; }
     public Counter DiagnosisChanges { get; }
+    public Gauge MonitoringUp { get; }
+    public Gauge ServerCheckResult { get; }
+    public Gauge ServerChecksDuration { get; }
+    public Gauge ServerInfo { get; }
+    public Gauge SettingPendingRestart { get; }
+    public Gauge PostmasterStartTime { get; }
+    public Gauge ConfigLoadTime { get; }
+    public Gauge HbaRules { get; }
+    public Gauge HbaRuleErrors { get; }
+    public Gauge HbaRuleErrorInfo { get; }
+    public Gauge HbaFileLoadable { get; }
+    public Gauge HbaReloadPending { get; }
+    public Gauge Connections { get; }
+    public Gauge MaxConnections { get; }
+    public Gauge SuperuserReservedConnections { get; }
+    public Gauge ReservedConnections { get; }
+    public Gauge HbaClientAllowed { get; }
+    public Gauge HbaClientMatchedLine { get; }
+    public Gauge HbaShadowedRules { get; }
     public Gauge Targets { get; }
     public Gauge BuildInfo { get; }
     public Gauge ConfigReloadSuccessful { get; }
@@ -80,6 +144,22 @@ internal sealed class ReachMetrics
     {
         _perTargetRemovers.Add(target => RemoveSeries(family, labels => labels[0] == target));
         return family;
+    }
+
+    /// <summary>A per-target family fed by the monitoring connection, so <see cref="RemoveServerSeries"/> covers it too.</summary>
+    public TCollector PerTargetServer<TCollector>(TCollector family) where TCollector : Collector
+    {
+        _serverRemovers.Add(target => RemoveSeries(family, labels => labels[0] == target));
+        return PerTarget(family);
+    }
+
+    /// <summary>Drops every server-side series of a target (its monitoring connection was removed, or is down).</summary>
+    public void RemoveServerSeries(string target)
+    {
+        foreach (var remove in _serverRemovers)
+        {
+            remove(target);
+        }
     }
 
     /// <summary>Drops every series of a target that is no longer configured.</summary>

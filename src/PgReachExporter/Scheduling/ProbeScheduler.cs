@@ -8,24 +8,31 @@ namespace PgReachExporter.Scheduling;
 /// Owns the schedule: one independent async loop per target, first probes spread over the interval, reconciled
 /// whenever the target set changes. A slow or black-holed target only ever delays itself.
 /// </summary>
-internal sealed partial class ProbeScheduler(
-    TargetSetMonitor targets,
-    IEnumerable<ICycleSink> sinks,
-    TimeProvider time,
-    ILogger<ProbeScheduler> logger) : BackgroundService
+internal sealed partial class ProbeScheduler : BackgroundService
 {
-    private readonly ICycleSink[] _sinks = [.. sinks];
-    private readonly Dictionary<string, RunningTarget> _running = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _reconcile = new(1, 1);
+    private readonly TargetSetMonitor _targets;
+    private readonly ICycleSink[] _sinks;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ProbeScheduler> _logger;
+    private readonly TargetLoops _loops;
     private CancellationToken _stopping;
+
+    public ProbeScheduler(TargetSetMonitor targets, IEnumerable<ICycleSink> sinks, TimeProvider time, ILogger<ProbeScheduler> logger)
+    {
+        _targets = targets;
+        _sinks = [.. sinks];
+        _time = time;
+        _logger = logger;
+        _loops = new TargetLoops(RunTargetAsync, Started, Stopped);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _stopping = stoppingToken;
-        targets.Changed += OnTargetsChanged;
+        _targets.Changed += OnTargetsChanged;
         try
         {
-            await ReconcileAsync(targets.Current).ConfigureAwait(false);
+            await _loops.ReconcileAsync(_targets.Current.Targets, stoppingToken).ConfigureAwait(false);
             await Task.Delay(Timeout.Infinite, stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -33,88 +40,40 @@ internal sealed partial class ProbeScheduler(
         }
         finally
         {
-            targets.Changed -= OnTargetsChanged;
-            await StopAllAsync().ConfigureAwait(false);
+            _targets.Changed -= OnTargetsChanged;
+            await _loops.StopAllAsync().ConfigureAwait(false);
         }
     }
 
-    private void OnTargetsChanged(AgentSettings settings) => _ = ReconcileAsync(settings);
+    private void OnTargetsChanged(AgentSettings settings) => _ = _loops.ReconcileAsync(settings.Targets, _stopping);
 
-    private async Task ReconcileAsync(AgentSettings settings)
+    private void Started(TargetDefinition target)
     {
-        await _reconcile.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-        try
-        {
-            if (_stopping.IsCancellationRequested)
-            {
-                return;
-            }
-
-            var wanted = settings.Targets.ToDictionary(t => t.Name, StringComparer.Ordinal);
-            var stale = _running.Values.Where(r => !wanted.TryGetValue(r.Target.Name, out var w) || w != r.Target).ToList();
-            foreach (var running in stale)
-            {
-                await StopAsync(running, removed: !wanted.ContainsKey(running.Target.Name)).ConfigureAwait(false);
-            }
-
-            foreach (var target in settings.Targets.Where(t => !_running.ContainsKey(t.Name)))
-            {
-                Start(target);
-            }
-        }
-        finally
-        {
-            _reconcile.Release();
-        }
-    }
-
-    private void Start(TargetDefinition target)
-    {
-        var cancellation = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
         foreach (var sink in _sinks)
         {
             sink.TargetAdded(target);
         }
 
-        var loop = Task.Run(() => RunTargetAsync(target, cancellation.Token), CancellationToken.None);
-        _running[target.Name] = new RunningTarget(target, cancellation, loop);
         LogTargetStarted(target.Name, target.Endpoint, target.Interval);
     }
 
-    private async Task StopAsync(RunningTarget running, bool removed)
+    private void Stopped(TargetDefinition target, bool removed)
     {
-        _running.Remove(running.Target.Name);
-        await running.Cancellation.CancelAsync().ConfigureAwait(false);
-        await running.Loop.ConfigureAwait(false);
-        running.Cancellation.Dispose();
         foreach (var sink in _sinks)
         {
-            sink.TargetRemoved(running.Target.Name);
+            sink.TargetRemoved(target.Name);
         }
 
-        LogTargetStopped(running.Target.Name, removed ? "removed" : "changed");
-    }
-
-    private async Task StopAllAsync()
-    {
-        await _reconcile.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-        try
-        {
-            await Task.WhenAll(_running.Values.Select(r => r.Loop)).ConfigureAwait(false);
-        }
-        finally
-        {
-            _reconcile.Release();
-        }
+        LogTargetStopped(target.Name, removed ? "removed" : "changed");
     }
 
     private async Task RunTargetAsync(TargetDefinition target, CancellationToken stopping)
     {
-        await using var session = new TargetProbeSession(target, time);
+        await using var session = new TargetProbeSession(target, _time);
         try
         {
-            await Task.Delay(StartSpread.Offset(target.Name, target.Interval), time, stopping).ConfigureAwait(false);
-            using var timer = new PeriodicTimer(target.Interval, time);
+            await Task.Delay(StartSpread.Offset(target.Name, target.Interval), _time, stopping).ConfigureAwait(false);
+            using var timer = new PeriodicTimer(target.Interval, _time);
             do
             {
                 await RunCycleAsync(target, session, stopping).ConfigureAwait(false);
@@ -147,8 +106,6 @@ internal sealed partial class ProbeScheduler(
             LogCycleFailed(ex, target.Name);
         }
     }
-
-    private sealed record RunningTarget(TargetDefinition Target, CancellationTokenSource Cancellation, Task Loop);
 
     [LoggerMessage(EventId = LogEvents.TargetStarted, Level = LogLevel.Debug, Message = "Probing target {Target} at {Endpoint} every {Interval}")]
     private partial void LogTargetStarted(string target, string endpoint, TimeSpan interval);

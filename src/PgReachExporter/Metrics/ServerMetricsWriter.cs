@@ -1,0 +1,177 @@
+using System.Globalization;
+using PgReachExporter.Configuration;
+using PgReachExporter.Probes.ServerChecks;
+using PgReachExporter.Scheduling;
+
+namespace PgReachExporter.Metrics;
+
+/// <summary>
+/// Writes each server view into the server-side families. A check that fails takes its series away (the check result
+/// says why); a monitoring connection that is down leaves only pgreach_monitoring_up 0, so no stale value is shown.
+/// </summary>
+internal sealed class ServerMetricsWriter(ReachMetrics metrics) : IServerViewSink
+{
+    public const int MaxHbaErrorSeries = 20;
+
+    public void TargetAdded(TargetDefinition target) => metrics.MonitoringUp.WithLabels(target.Name).Set(0);
+
+    public void ViewCompleted(TargetDefinition target, ServerView view)
+    {
+        var name = target.Name;
+        if (!view.Connected)
+        {
+            metrics.RemoveServerSeries(name);
+            metrics.MonitoringUp.WithLabels(name).Set(0);
+            return;
+        }
+
+        metrics.MonitoringUp.WithLabels(name).Set(1);
+        WriteSettings(name, view.Settings?.Value);
+        WriteIdentity(name, view.Identity?.Value, view.Settings?.Value);
+        WriteHbaRules(name, view.HbaRules?.Value, view.Settings?.Value);
+        WriteHbaReload(name, view.HbaReload?.Value);
+        WriteConnections(name, view.Connections?.Value);
+        WriteClients(name, view.Hba);
+
+        // Last, so a scrape that shows a target's first check results also shows everything that view read.
+        metrics.ServerChecksDuration.WithLabels(name).Set(view.Duration.TotalSeconds);
+        foreach (var (check, result, _) in view.CheckResults)
+        {
+            ReachMetrics.SetOneHot(metrics.ServerCheckResult, ServerChecks.Results, result, ServerChecks.Label, name, check.Label());
+        }
+    }
+
+    public void TargetRemoved(string target) => metrics.RemoveServerSeries(target);
+
+    private void WriteSettings(string name, ServerSettings? settings)
+    {
+        if (settings is null)
+        {
+            Remove(name, metrics.SettingPendingRestart, metrics.MaxConnections, metrics.SuperuserReservedConnections, metrics.ReservedConnections);
+            return;
+        }
+
+        // The watched settings always have a series (0 or 1); any other setting only while it is pending.
+        var shown = settings.Values.Keys.Concat(settings.PendingRestart).ToHashSet(StringComparer.Ordinal);
+        ReachMetrics.RemoveSeries(metrics.SettingPendingRestart, l => l[0] == name && !shown.Contains(l[1]));
+        foreach (var setting in shown)
+        {
+            metrics.SettingPendingRestart.WithLabels(name, setting).Set(settings.IsPendingRestart(setting) ? 1 : 0);
+        }
+
+        SetOrRemove(metrics.MaxConnections, name, settings.MaxConnections);
+        SetOrRemove(metrics.SuperuserReservedConnections, name, settings.SuperuserReservedConnections);
+        SetOrRemove(metrics.ReservedConnections, name, settings.ReservedConnections);
+    }
+
+    private void WriteIdentity(string name, ServerIdentity? identity, ServerSettings? settings)
+    {
+        if (identity is null)
+        {
+            Remove(name, metrics.ServerInfo, metrics.PostmasterStartTime, metrics.ConfigLoadTime);
+            return;
+        }
+
+        string[] labels =
+        [
+            name, identity.Version, identity.ServerAddress ?? "",
+            identity.ServerPort?.ToString(CultureInfo.InvariantCulture) ?? "", identity.SystemIdentifier ?? "", settings?.ListenAddresses ?? "",
+        ];
+        ReachMetrics.RemoveSeries(metrics.ServerInfo, l => l[0] == name && !l.AsSpan().SequenceEqual(labels));
+        metrics.ServerInfo.WithLabels(labels).Set(1);
+        metrics.PostmasterStartTime.WithLabels(name).Set(identity.PostmasterStartTime.ToUnixTimeMilliseconds() / 1000.0);
+        metrics.ConfigLoadTime.WithLabels(name).Set(identity.ConfigLoadTime.ToUnixTimeMilliseconds() / 1000.0);
+    }
+
+    private void WriteHbaRules(string name, HbaFileRules? rules, ServerSettings? settings)
+    {
+        if (rules is null)
+        {
+            Remove(name, metrics.HbaRules, metrics.HbaRuleErrors, metrics.HbaRuleErrorInfo, metrics.HbaFileLoadable, metrics.HbaShadowedRules);
+            return;
+        }
+
+        var errors = rules.ErrorRows;
+        metrics.HbaRules.WithLabels(name).Set(rules.UsableCount);
+        metrics.HbaRuleErrors.WithLabels(name).Set(errors.Length);
+        metrics.HbaFileLoadable.WithLabels(name).Set(rules.Loadable ? 1 : 0);
+
+        // PostgreSQL 15 has no file_name column: its rows are all in the main hba file.
+        var current = errors.Take(MaxHbaErrorSeries)
+            .Select(e => (File: e.FileName ?? settings?.HbaFile ?? "", Line: e.LineNumber.ToString(CultureInfo.InvariantCulture)))
+            .ToHashSet();
+        ReachMetrics.RemoveSeries(metrics.HbaRuleErrorInfo, l => l[0] == name && !current.Contains((l[1], l[2])));
+        foreach (var (file, line) in current)
+        {
+            metrics.HbaRuleErrorInfo.WithLabels(name, file, line).Set(1);
+        }
+    }
+
+    private void WriteHbaReload(string name, HbaReloadState? reload)
+    {
+        if (reload is null)
+        {
+            Remove(name, metrics.HbaReloadPending);
+            return;
+        }
+
+        metrics.HbaReloadPending.WithLabels(name).Set(reload.ReloadPending ? 1 : 0);
+    }
+
+    private void WriteConnections(string name, ConnectionCounts? connections)
+    {
+        if (connections is null)
+        {
+            Remove(name, metrics.Connections);
+            return;
+        }
+
+        foreach (var state in BackendStates.All)
+        {
+            metrics.Connections.WithLabels(name, state.Label()).Set(connections[state]);
+        }
+    }
+
+    private void WriteClients(string name, HbaView? hba)
+    {
+        if (hba is null)
+        {
+            return;
+        }
+
+        foreach (var client in hba.Clients)
+        {
+            metrics.HbaClientAllowed.WithLabels(name, client.Client.Name).Set(client.AllowedValue);
+            metrics.HbaClientMatchedLine.WithLabels(name, client.Client.Name).Set(client.MatchedLine);
+        }
+
+        if (hba.ShadowedRules is { } shadowed)
+        {
+            metrics.HbaShadowedRules.WithLabels(name).Set(shadowed.Count);
+        }
+        else
+        {
+            Remove(name, metrics.HbaShadowedRules);
+        }
+    }
+
+    private static void SetOrRemove(Prometheus.Gauge family, string name, int? value)
+    {
+        if (value is { } v)
+        {
+            family.WithLabels(name).Set(v);
+        }
+        else
+        {
+            ReachMetrics.RemoveSeries(family, l => l[0] == name);
+        }
+    }
+
+    private static void Remove(string name, params Prometheus.Gauge[] families)
+    {
+        foreach (var family in families)
+        {
+            ReachMetrics.RemoveSeries(family, l => l[0] == name);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System.Collections.Immutable;
+using PgReachExporter.Configuration;
+using PgReachExporter.Hba;
+
+namespace PgReachExporter.Probes.ServerChecks;
+
+/// <summary>Puts the declared expected clients and the server's pg_hba rows through the rule engine (pure).</summary>
+internal static class HbaEvaluation
+{
+    /// <param name="rules">The rows read; null when they could not be read, which makes every client unknown.</param>
+    /// <param name="roles">Roles and memberships; null when unreadable, which makes +role and samerole lines unknown.</param>
+    public static HbaView Evaluate(IReadOnlyList<ExpectedClientDefinition> clients, HbaFileRules? rules, RoleGraph? roles)
+    {
+        if (rules is null)
+        {
+            return new HbaView([.. clients.Select(c => new ExpectedClientResult(c, null, null))], null);
+        }
+
+        var membership = roles is null ? null : RoleMembership.FromGrants(roles.Roles, roles.Grants);
+        var set = HbaRuleSet.Compile(rules.Rows);
+        var results = clients.Select(c => Judge(c, rules.Rows, set, membership)).ToImmutableArray();
+        return new HbaView(results, HbaRuleEngine.FindShadowedRules(set, membership));
+    }
+
+    public static HbaClient ToHbaClient(ExpectedClientDefinition client)
+    {
+        HbaConnectionTypes.TryParse(client.Type, out var type);
+        return new HbaClient(client.Name, client.Address, client.Database, client.User, type);
+    }
+
+    private static ExpectedClientResult Judge(ExpectedClientDefinition client, ImmutableArray<HbaRule> rows, HbaRuleSet set, RoleMembership? membership)
+    {
+        var hbaClient = ToHbaClient(client);
+        var decision = HbaRuleEngine.Evaluate(set, hbaClient, membership);
+        if (decision is not { Outcome: HbaOutcome.Rejected, MatchedRule: { } blocker })
+        {
+            return new ExpectedClientResult(client, decision, null);
+        }
+
+        // A reject line hides any later line that would have let the client in: find the first such line.
+        var after = rows.SkipWhile(r => !ReferenceEquals(r, blocker)).Skip(1);
+        var later = HbaRuleEngine.Evaluate(after, hbaClient, membership);
+        return new ExpectedClientResult(client, decision, later.Outcome == HbaOutcome.Allowed ? later.MatchedRule : null);
+    }
+}
+
+/// <summary>The engine's answers for one cycle: one per expected client, and the lines that can never match.</summary>
+/// <param name="ShadowedRules">Null when the rules could not be read.</param>
+internal sealed record HbaView(ImmutableArray<ExpectedClientResult> Clients, IReadOnlyList<ShadowedRule>? ShadowedRules);
+
+/// <summary>What pg_hba.conf does with one expected client.</summary>
+/// <param name="Decision">The engine's decision; null when the rules could not be read.</param>
+/// <param name="LaterAllowingRule">For a rejected client: a later line that would admit it, hidden by the reject line.</param>
+internal sealed record ExpectedClientResult(ExpectedClientDefinition Client, HbaDecision? Decision, HbaRule? LaterAllowingRule)
+{
+    /// <summary>1 allowed, 0 rejected or no match, -1 unknown (also when the rules could not be read).</summary>
+    public int AllowedValue => Decision?.AllowedValue ?? -1;
+
+    /// <summary>The deciding line's number within its file; 0 when no line decides.</summary>
+    public int MatchedLine => Decision?.MatchedLine ?? 0;
+}

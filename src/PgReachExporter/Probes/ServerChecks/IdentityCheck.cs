@@ -1,0 +1,50 @@
+namespace PgReachExporter.Probes.ServerChecks;
+
+/// <summary>Which server answers: version, the address and port it answered on, its system identifier, start and reload times.</summary>
+internal static class IdentityCheck
+{
+    // inet_server_addr() and inet_server_port() are null over a Unix socket.
+    public const string Sql = """
+        SELECT pg_catalog.current_setting('server_version_num')::int,
+               pg_catalog.current_setting('server_version'),
+               pg_catalog.host(pg_catalog.inet_server_addr()),
+               pg_catalog.inet_server_port(),
+               (SELECT system_identifier::text FROM pg_catalog.pg_control_system()),
+               pg_catalog.pg_postmaster_start_time(),
+               pg_catalog.pg_conf_load_time(),
+               pg_catalog.pg_is_in_recovery()
+        """;
+
+    public static async Task<CheckOutcome<ServerIdentity>> RunAsync(MonitoringSession session, CancellationToken stopping)
+    {
+        var rows = await session.QueryAsync(Sql, r => new ServerIdentity(
+            VersionNumber: r.GetInt32(0),
+            Version: r.GetString(1),
+            ServerAddress: r.IsDBNull(2) ? null : r.GetString(2),
+            ServerPort: r.IsDBNull(3) ? null : r.GetInt32(3),
+            SystemIdentifier: r.IsDBNull(4) ? null : r.GetString(4),
+            PostmasterStartTime: r.GetFieldValue<DateTimeOffset>(5),
+            ConfigLoadTime: r.GetFieldValue<DateTimeOffset>(6),
+            InRecovery: r.GetBoolean(7)), stopping).ConfigureAwait(false);
+        return rows.Succeeded ? CheckOutcome<ServerIdentity>.Ok(rows.Rows.Single()) : rows.Failure<ServerIdentity>();
+    }
+}
+
+/// <summary>What the identity check read.</summary>
+/// <param name="VersionNumber">server_version_num, e.g. 160004.</param>
+/// <param name="Version">server_version, e.g. "16.4".</param>
+/// <param name="ServerAddress">The address the monitoring connection reached; null over a Unix socket.</param>
+/// <param name="ServerPort">The port it reached; null over a Unix socket.</param>
+/// <param name="SystemIdentifier">pg_control_system().system_identifier as digits.</param>
+internal sealed record ServerIdentity(
+    int VersionNumber,
+    string Version,
+    string? ServerAddress,
+    int? ServerPort,
+    string? SystemIdentifier,
+    DateTimeOffset PostmasterStartTime,
+    DateTimeOffset ConfigLoadTime,
+    bool InRecovery)
+{
+    public int Major => VersionNumber / 10000;
+}

@@ -1,0 +1,22 @@
+using PgReachExporter.Configuration;
+using PgReachExporter.Probes.ServerChecks;
+
+namespace PgReachExporter.Scheduling;
+
+/// <summary>Receives every server view and the comings and goings of monitored targets. Must be fast and never throw.</summary>
+internal interface IServerViewSink
+{
+    /// <summary>A target with a monitoring connection starts being checked.</summary>
+    void TargetAdded(TargetDefinition target);
+
+    void ViewCompleted(TargetDefinition target, ServerView view);
+
+    /// <summary>A target stops being checked: removed, changed, or its monitoring connection taken out of the configuration.</summary>
+    void TargetRemoved(string target);
+}
+
+/// <summary>Receives the server log lines the remote log check read through a monitoring connection. Must be fast and never throw.</summary>
+internal interface IRemoteLogSink
+{
+    void LinesRead(TargetDefinition target, RemoteLogRead read);
+}
