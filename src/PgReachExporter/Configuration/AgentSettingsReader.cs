@@ -8,7 +8,7 @@ namespace PgReachExporter.Configuration;
 /// Reads the "PgReach" configuration section into validated settings. Every problem is reported with its
 /// source, target and field; unknown fields are errors, so a typo never silently falls back to a default.
 /// </summary>
-internal static class AgentSettingsReader
+internal static partial class AgentSettingsReader
 {
     public const string SectionName = "PgReach";
 
@@ -20,6 +20,7 @@ internal static class AgentSettingsReader
     private static readonly HashSet<string> TargetFields = new(StringComparer.OrdinalIgnoreCase)
     {
         "Name", "Uri", "Host", "Port", "Database", "Username", "Password", "PasswordFile", "SslMode", "ConnectTimeout", "Interval",
+        "LogPath", "LogFormat", "LocalListener", "ListenerPid",
     };
 
     private static readonly string[] UriExclusiveFields = ["Host", "Port", "Database", "Username", "SslMode"];
@@ -119,6 +120,7 @@ internal static class AgentSettingsReader
         var name = NullIfBlank(section["Name"]) ?? DefaultName(host, port, database);
         ValidateName(name, Fail);
         ValidateTiming(timeout, interval, Fail);
+        var hostSignals = ReadHostSignals(section, Fail);
 
         return errors.Count > before
             ? null
@@ -126,6 +128,7 @@ internal static class AgentSettingsReader
             {
                 Name = name, Host = host, Port = port, Database = database, Username = username, Password = password,
                 SslMode = sslMode, ConnectTimeout = timeout, Interval = interval,
+                LogPath = hostSignals.LogPath, LogFormat = hostSignals.LogFormat, LocalListener = hostSignals.LocalListener, ListenerPid = hostSignals.ListenerPid,
             };
     }
 
