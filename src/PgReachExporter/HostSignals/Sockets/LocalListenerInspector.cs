@@ -8,6 +8,12 @@ internal sealed record ObservedListener(ListeningSocket Socket, SocketOwner? Own
 internal sealed record ListenerObservation(int Port, IReadOnlyList<ObservedListener> Listeners, IReadOnlyList<string> Errors)
 {
     public bool Present => Listeners.Count > 0;
+
+    /// <summary>True when every table could be read, so the listeners are all there are.</summary>
+    public bool Complete => Errors.Count == 0;
+
+    /// <summary>PostgreSQL listeners on other ports of the same namespace (a server on an unexpected port), where known.</summary>
+    public IReadOnlyList<ObservedListener> PostgresElsewhere { get; init; } = [];
 }
 
 /// <summary>Combines the socket table and the owner lookup for one port.</summary>

@@ -1,0 +1,108 @@
+namespace PgReachExporter.HostSignals;
+
+/// <summary>
+/// The listening sockets of each network namespace the targets need (the agent's own, or that of a process),
+/// shared by all targets: a table read after a cycle started serves every target whose cycle started before
+/// it, so targets probed together cost one read. Owners are looked up once per socket (a full process scan
+/// only when a new listening socket appears), and sockets whose owner could not be found are retried after
+/// <see cref="UnknownOwnerRetry"/>. Thread-safe.
+/// </summary>
+internal sealed class ListenerTables(string procRoot = "/proc", SocketOwnerResolver? owners = null, TimeProvider? time = null)
+{
+    public static readonly TimeSpan UnknownOwnerRetry = TimeSpan.FromMinutes(1);
+
+    private readonly SocketOwnerResolver resolver = owners ?? new SocketOwnerResolver(procRoot);
+    private readonly TimeProvider clock = time ?? TimeProvider.System;
+    private readonly Lock gate = new();
+    private readonly Dictionary<int, Namespace> namespaces = [];
+
+    /// <summary>What listens on <paramref name="port"/>, from a table read no earlier than <paramref name="notBefore"/>.</summary>
+    /// <param name="pid">Read the namespace of this process; null for the agent's own.</param>
+    public ListenerObservation Inspect(int port, int? pid, DateTimeOffset notBefore)
+    {
+        Namespace space;
+        lock (gate)
+        {
+            int key = pid ?? 0;
+            if (!namespaces.TryGetValue(key, out space!))
+            {
+                space = new Namespace(new ListeningSocketTable(procRoot, pid));
+                namespaces[key] = space;
+            }
+        }
+
+        return space.Inspect(port, notBefore, resolver, clock);
+    }
+
+    /// <summary>Forgets the namespace of a process no target reads any more.</summary>
+    public void Forget(int pid)
+    {
+        lock (gate)
+        {
+            namespaces.Remove(pid);
+        }
+    }
+
+    private sealed class Namespace(ListeningSocketTable table)
+    {
+        private readonly Lock gate = new();
+        private readonly Dictionary<long, KnownOwner> owners = [];
+        private ListenerScan? scan;
+        private DateTimeOffset scannedAt;
+
+        public ListenerObservation Inspect(int port, DateTimeOffset notBefore, SocketOwnerResolver resolver, TimeProvider clock)
+        {
+            lock (gate)
+            {
+                if (scan is null || scannedAt < notBefore)
+                {
+                    scannedAt = clock.GetUtcNow();
+                    scan = table.ScanAll();
+                    ResolveOwners(scan, resolver, scannedAt);
+                }
+
+                var onPort = new List<ObservedListener>();
+                var elsewhere = new List<ObservedListener>();
+                foreach (ListeningSocket socket in scan.Listeners)
+                {
+                    SocketOwner? owner = owners.GetValueOrDefault(socket.Inode)?.Owner;
+                    if (socket.Port == port)
+                    {
+                        onPort.Add(new ObservedListener(socket, owner));
+                    }
+                    else if (owner?.IsPostgres == true)
+                    {
+                        elsewhere.Add(new ObservedListener(socket, owner));
+                    }
+                }
+
+                return new ListenerObservation(port, onPort, scan.Errors) { PostgresElsewhere = elsewhere };
+            }
+        }
+
+        private void ResolveOwners(ListenerScan current, SocketOwnerResolver resolver, DateTimeOffset now)
+        {
+            var present = current.Listeners.Select(l => l.Inode).Where(i => i > 0).ToHashSet();
+            foreach (long gone in owners.Keys.Where(i => !present.Contains(i)).ToList())
+            {
+                owners.Remove(gone);
+            }
+
+            var wanted = present
+                .Where(i => !owners.TryGetValue(i, out KnownOwner? known) || (known.Owner is null && now - known.CheckedAt >= UnknownOwnerRetry))
+                .ToList();
+            if (wanted.Count == 0)
+            {
+                return;
+            }
+
+            IReadOnlyDictionary<long, SocketOwner> found = resolver.Resolve(wanted);
+            foreach (long inode in wanted)
+            {
+                owners[inode] = new KnownOwner(found.GetValueOrDefault(inode), now);
+            }
+        }
+    }
+
+    private sealed record KnownOwner(SocketOwner? Owner, DateTimeOffset CheckedAt);
+}
