@@ -8,10 +8,13 @@ internal interface IHostSignalSink
 {
     void TargetAdded(TargetDefinition target);
 
-    /// <summary>After each batch of log lines, and after each probe cycle (so reader errors show while no line comes).</summary>
+    /// <summary>After each batch of log lines: the counts so far and the reader's health.</summary>
     void LogObserved(TargetDefinition target, ServerLogObservation log);
 
-    /// <summary>After each probe cycle of the target, before its verdict: the log as above and the socket table if read.</summary>
+    /// <summary>
+    /// After each probe cycle of the target, before its verdict: the log as above (so reader errors show while no line
+    /// comes) and the socket table if it was read.
+    /// </summary>
     void HostObserved(TargetDefinition target, HostObservation host);
 
     void TargetRemoved(string target);

@@ -1,0 +1,92 @@
+using Npgsql;
+using PgReachExporter.IntegrationTests.Agent;
+using PgReachExporter.IntegrationTests.Infrastructure;
+
+namespace PgReachExporter.IntegrationTests.HostSignals;
+
+/// <summary>Targets with the host's view configured, real client traffic that the server logs, and bounded waits on the counts.</summary>
+internal static class HostSignalTargets
+{
+    public const string AppPassword = "app-Host-Signals-7";
+
+    /// <summary>
+    /// pg_hba.conf for log events: "rejected_r7" meets a reject line, "app" needs its password, and any other user (such
+    /// as "stranger") has no line at all.
+    /// </summary>
+    public static readonly IReadOnlyList<string> RejectingHba =
+    [
+        "host all rejected_r7 127.0.0.1/32 reject",
+        "host all app 127.0.0.1/32 scram-sha-256",
+    ];
+
+    /// <summary>
+    /// A target reading <paramref name="logPath"/>; probed at 127.0.0.2 by default, where nothing listens, so the
+    /// agent's own probes never put lines into the server log that the tests count.
+    /// </summary>
+    public static Dictionary<string, object?> LogTarget(string name, PostgresCluster cluster, string logPath, string host = "127.0.0.2")
+    {
+        var target = RunningAgent.Target(name, host, cluster.Port, password: AppPassword, interval: "1s", timeout: "500ms");
+        target["LogPath"] = logPath;
+        return target;
+    }
+
+    /// <summary>Logs in over TCP at 127.0.0.1 and returns the SQLSTATE the server refused with (null when it let us in).</summary>
+    public static async Task<string?> LoginAsync(PostgresCluster cluster, string user, string? password)
+    {
+        var builder = Tcp(cluster, user, password);
+        try
+        {
+            await using var connection = new NpgsqlConnection(builder.ConnectionString);
+            await connection.OpenAsync();
+            return null;
+        }
+        catch (PostgresException ex)
+        {
+            return ex.SqlState;
+        }
+    }
+
+    /// <summary>
+    /// A TCP connection string to 127.0.0.1 that makes one attempt: with encryption negotiable Npgsql tries a failed
+    /// login a second time, which the server logs as a second failure.
+    /// </summary>
+    public static NpgsqlConnectionStringBuilder Tcp(PostgresCluster cluster, string user, string? password) =>
+        new(cluster.ConnectionString(user, password)) { Host = "127.0.0.1", SslMode = SslMode.Disable, GssEncryptionMode = GssEncryptionMode.Disable };
+
+    /// <summary>Fails one login with a wrong password; the server logs exactly one password_failed line.</summary>
+    public static async Task FailPasswordAsync(PostgresCluster cluster)
+    {
+        Assert.Equal(PostgresErrorCodes.InvalidPassword, await LoginAsync(cluster, "app", "not-the-password"));
+    }
+
+    public static double Count(Scrape scrape, string target, string logEvent) =>
+        scrape.Value("pgreach_log_events_total", $"target={target}", $"event={logEvent}") ?? -1;
+
+    /// <summary>
+    /// Makes failed logins until the agent counts one, so its reader is known to be past the end it started at; returns
+    /// the password_failed count at that point. Bounded in attempts and time.
+    /// </summary>
+    public static async Task<double> WaitUntilReadingAsync(RunningAgent agent, string target, PostgresCluster cluster)
+    {
+        for (var attempt = 0; attempt < 30; attempt++)
+        {
+            await FailPasswordAsync(cluster);
+            try
+            {
+                var scrape = await agent.WaitForAsync(s => Count(s, target, "password_failed") >= 1, TimeSpan.FromSeconds(1));
+                return Count(scrape, target, "password_failed");
+            }
+            catch (TimeoutException)
+            {
+                // The reader had not opened the file yet when that line was written; try again.
+            }
+        }
+
+        throw new TimeoutException($"The agent did not count a failed login of {target} within 30 attempts.");
+    }
+
+    /// <summary>Waits until each event has exactly the given count.</summary>
+    public static Task<Scrape> WaitForCountsAsync(RunningAgent agent, string target, IReadOnlyDictionary<string, double> expected, TimeSpan? bound = null) =>
+        agent.WaitForAsync(s => expected.All(e => Count(s, target, e.Key) == e.Value), bound ?? TimeSpan.FromSeconds(20),
+            string.Join(", ", expected.Select(e => $"{e.Key} = {e.Value}")));
+}
