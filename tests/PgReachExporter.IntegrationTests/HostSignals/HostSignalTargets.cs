@@ -90,3 +90,41 @@ internal static class HostSignalTargets
         agent.WaitForAsync(s => expected.All(e => Count(s, target, e.Key) == e.Value), bound ?? TimeSpan.FromSeconds(20),
             string.Join(", ", expected.Select(e => $"{e.Key} = {e.Value}")));
 }
+
+/// <summary>Reads GET /api/targets of a running agent.</summary>
+internal static class TargetsApi
+{
+    /// <summary>Polls /api/targets until the target's findings include <paramref name="cause"/>; returns that target's document.</summary>
+    public static async Task<System.Text.Json.JsonElement> WaitForCauseAsync(RunningAgent agent, string target, string cause, TimeSpan? bound = null)
+    {
+        var deadline = DateTime.UtcNow + (bound ?? TimeSpan.FromSeconds(20));
+        var last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            last = await agent.Http.GetStringAsync("/api/targets");
+            using var document = System.Text.Json.JsonDocument.Parse(last);
+            foreach (var entry in document.RootElement.GetProperty("targets").EnumerateArray())
+            {
+                if (entry.GetProperty("name").GetString() == target && Causes(entry).Contains(cause))
+                {
+                    return entry.Clone();
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"/api/targets did not show {cause} for {target} in time; last answer:\n{last}");
+    }
+
+    public static List<string?> Causes(System.Text.Json.JsonElement target) =>
+        [.. target.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("cause").GetString())];
+
+    public static List<string?> Sources(System.Text.Json.JsonElement target) =>
+        [.. target.GetProperty("sources").EnumerateArray().Select(s => s.GetString())];
+
+    public static List<string?> Evidence(System.Text.Json.JsonElement target, string cause) =>
+        [.. target.GetProperty("findings").EnumerateArray()
+            .Where(f => f.GetProperty("cause").GetString() == cause)
+            .SelectMany(f => f.GetProperty("evidence").EnumerateArray().Select(e => e.GetString()))];
+}
