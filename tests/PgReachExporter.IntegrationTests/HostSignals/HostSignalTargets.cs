@@ -66,14 +66,18 @@ internal static class HostSignalTargets
     /// Makes failed logins until the agent counts one, so its reader is known to be past the end it started at; returns
     /// the password_failed count at that point. Bounded in attempts and time.
     /// </summary>
-    public static async Task<double> WaitUntilReadingAsync(RunningAgent agent, string target, PostgresCluster cluster)
+    public static Task<double> WaitUntilReadingAsync(RunningAgent agent, string target, PostgresCluster cluster) =>
+        WaitUntilReadingAsync(agent.Http, target, cluster);
+
+    /// <inheritdoc cref="WaitUntilReadingAsync(RunningAgent, string, PostgresCluster)"/>
+    public static async Task<double> WaitUntilReadingAsync(HttpClient agent, string target, PostgresCluster cluster)
     {
         for (var attempt = 0; attempt < 30; attempt++)
         {
             await FailPasswordAsync(cluster);
             try
             {
-                var scrape = await agent.WaitForAsync(s => Count(s, target, "password_failed") >= 1, TimeSpan.FromSeconds(1));
+                var scrape = await MetricsPoller.WaitForAsync(agent, s => Count(s, target, "password_failed") >= 1, TimeSpan.FromSeconds(1));
                 return Count(scrape, target, "password_failed");
             }
             catch (TimeoutException)
@@ -87,7 +91,11 @@ internal static class HostSignalTargets
 
     /// <summary>Waits until each event has exactly the given count.</summary>
     public static Task<Scrape> WaitForCountsAsync(RunningAgent agent, string target, IReadOnlyDictionary<string, double> expected, TimeSpan? bound = null) =>
-        agent.WaitForAsync(s => expected.All(e => Count(s, target, e.Key) == e.Value), bound ?? TimeSpan.FromSeconds(20),
+        WaitForCountsAsync(agent.Http, target, expected, bound);
+
+    /// <inheritdoc cref="WaitForCountsAsync(RunningAgent, string, IReadOnlyDictionary{string, double}, TimeSpan?)"/>
+    public static Task<Scrape> WaitForCountsAsync(HttpClient agent, string target, IReadOnlyDictionary<string, double> expected, TimeSpan? bound = null) =>
+        MetricsPoller.WaitForAsync(agent, s => expected.All(e => Count(s, target, e.Key) == e.Value), bound ?? TimeSpan.FromSeconds(20),
             string.Join(", ", expected.Select(e => $"{e.Key} = {e.Value}")));
 }
 
