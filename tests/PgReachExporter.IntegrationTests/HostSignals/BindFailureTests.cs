@@ -11,9 +11,9 @@ public sealed class BindFailureTests(ClusterFixture fixture)
     [Fact]
     public async Task Second_cluster_on_a_port_the_first_holds_is_counted_as_could_not_bind_and_no_listen_socket()
     {
-        var holder = await fixture.NewClusterAsync();
+        await using var holder = await fixture.NewClusterAsync();
         await holder.CreateRoleAsync("app", AppPassword);
-        var second = await fixture.NewClusterAsync(new ClusterOptions { HbaLines = RejectingHba });
+        await using var second = await fixture.NewClusterAsync(new ClusterOptions { HbaLines = RejectingHba });
         await second.CreateRoleAsync("app", AppPassword);
         // The second cluster is meant to serve the holder's port; the holder answers there instead.
         var target = LogTarget("second", second, second.LogFilePath, host: "127.0.0.1");
@@ -39,7 +39,7 @@ public sealed class BindFailureTests(ClusterFixture fixture)
     [Fact]
     public async Task Listen_address_the_host_does_not_have_binds_nothing_and_the_refusal_is_a_bind_failure()
     {
-        var cluster = await fixture.NewClusterAsync(new ClusterOptions { HbaLines = RejectingHba });
+        await using var cluster = await fixture.NewClusterAsync(new ClusterOptions { HbaLines = RejectingHba });
         await cluster.CreateRoleAsync("app", AppPassword);
         await using var agent = await RunningAgent.StartAsync(RunningAgent.Config(LogTarget("db", cluster, cluster.LogFilePath, host: "127.0.0.1")));
         await WaitUntilReadingAsync(agent, "db", cluster);

@@ -21,7 +21,7 @@ public sealed class LogRotationTests(ClusterFixture fixture)
     [InlineData("jsonlog", "json")]
     public async Task Rotation_by_the_logging_collector_loses_and_repeats_no_event(string format, string extension)
     {
-        var cluster = await NewClusterAsync(format, new Dictionary<string, string> { ["log_filename"] = "postgresql-%Y%m%d-%H%M%S.log" });
+        await using var cluster = await NewClusterAsync(format, new Dictionary<string, string> { ["log_filename"] = "postgresql-%Y%m%d-%H%M%S.log" });
         var pattern = Path.Combine(cluster.LogDirectory, $"postgresql-*.{extension}");
         await using var agent = await RunningAgent.StartAsync(RunningAgent.Config(LogTarget("db", cluster, pattern)));
         var primed = await WaitUntilReadingAsync(agent, "db", cluster);
@@ -42,7 +42,7 @@ public sealed class LogRotationTests(ClusterFixture fixture)
     [Fact]
     public async Task Rename_then_reopen_as_logrotate_does_loses_and_repeats_no_event()
     {
-        var cluster = await NewClusterAsync("stderr");
+        await using var cluster = await NewClusterAsync("stderr");
         await using var agent = await RunningAgent.StartAsync(RunningAgent.Config(LogTarget("db", cluster, cluster.LogFilePath)));
         var primed = await WaitUntilReadingAsync(agent, "db", cluster);
 
@@ -64,7 +64,7 @@ public sealed class LogRotationTests(ClusterFixture fixture)
     [Fact]
     public async Task Copy_truncate_loses_and_repeats_no_event()
     {
-        var cluster = await NewClusterAsync("stderr");
+        await using var cluster = await NewClusterAsync("stderr");
         await using var agent = await RunningAgent.StartAsync(RunningAgent.Config(LogTarget("db", cluster, cluster.LogFilePath)));
         var counted = await WaitUntilReadingAsync(agent, "db", cluster);
 
@@ -94,7 +94,7 @@ public sealed class LogRotationTests(ClusterFixture fixture)
     [Fact]
     public async Task Deleted_log_re_created_by_the_server_loses_and_repeats_no_event()
     {
-        var cluster = await NewClusterAsync("stderr");
+        await using var cluster = await NewClusterAsync("stderr");
         await using var agent = await RunningAgent.StartAsync(RunningAgent.Config(LogTarget("db", cluster, cluster.LogFilePath)));
         var primed = await WaitUntilReadingAsync(agent, "db", cluster);
 

@@ -15,7 +15,7 @@ public sealed class ServerLogEventsTests(ClusterFixture fixture)
     [InlineData("jsonlog")]
     public async Task Client_rejections_are_counted_from_the_server_log_and_clients_never_become_labels(string format)
     {
-        var cluster = await fixture.NewClusterAsync(new ClusterOptions
+        await using var cluster = await fixture.NewClusterAsync(new ClusterOptions
         {
             LogFormat = format,
             HbaLines = RejectingHba,
@@ -62,7 +62,7 @@ public sealed class ServerLogEventsTests(ClusterFixture fixture)
     [Fact]
     public async Task Restart_replaces_the_listening_addresses_of_the_earlier_start()
     {
-        var cluster = await fixture.NewClusterAsync(new ClusterOptions { HbaLines = RejectingHba });
+        await using var cluster = await fixture.NewClusterAsync(new ClusterOptions { HbaLines = RejectingHba });
         await cluster.CreateRoleAsync("app", AppPassword);
         await using var agent = await RunningAgent.StartAsync(RunningAgent.Config(LogTarget("db", cluster, cluster.LogFilePath)));
         await WaitUntilReadingAsync(agent, "db", cluster);

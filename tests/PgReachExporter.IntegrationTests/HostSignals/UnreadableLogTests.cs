@@ -23,7 +23,7 @@ public sealed class UnreadableLogTests(ClusterFixture fixture) : IDisposable
     [Fact]
     public async Task Unreadable_log_is_reported_retried_and_read_once_readable_without_losing_a_later_file()
     {
-        var cluster = await fixture.NewClusterAsync(new ClusterOptions
+        await using var cluster = await fixture.NewClusterAsync(new ClusterOptions
         {
             HbaLines = RejectingHba,
             ExtraConfig = new Dictionary<string, string> { ["log_file_mode"] = "0600", ["log_filename"] = "postgresql-%Y%m%d-%H%M%S.log" },

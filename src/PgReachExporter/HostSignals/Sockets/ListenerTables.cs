@@ -4,8 +4,9 @@ namespace PgReachExporter.HostSignals;
 /// The listening sockets of each network namespace the targets need (the agent's own, or that of a process),
 /// shared by all targets: a table read after a cycle started serves every target whose cycle started before
 /// it, so targets probed together cost one read. Owners are looked up once per socket (a full process scan
-/// only when a new listening socket appears), and sockets whose owner could not be found are retried after
-/// <see cref="UnknownOwnerRetry"/>. Thread-safe.
+/// only when a new listening socket appears): those on the target's port, and those on every other port only while
+/// nothing is on the target's port (to find PostgreSQL on a port other than expected). Sockets whose owner could not
+/// be found are looked up again after <see cref="UnknownOwnerRetry"/>. Thread-safe.
 /// </summary>
 internal sealed class ListenerTables(string procRoot = "/proc", SocketOwnerResolver? owners = null, TimeProvider? time = null)
 {
@@ -54,42 +55,47 @@ internal sealed class ListenerTables(string procRoot = "/proc", SocketOwnerResol
         {
             lock (gate)
             {
+                DateTimeOffset now = clock.GetUtcNow();
                 if (scan is null || scannedAt < notBefore)
                 {
-                    scannedAt = clock.GetUtcNow();
+                    scannedAt = now;
                     scan = table.ScanAll();
-                    ResolveOwners(scan, resolver, scannedAt);
+                    ForgetClosedSockets(scan);
                 }
 
-                var onPort = new List<ObservedListener>();
+                List<ListeningSocket> onPort = scan.Listeners.Where(l => l.Port == port).ToList();
+                // Owners of other ports' sockets matter only when nothing is on the port: is PostgreSQL elsewhere?
+                ResolveOwners(onPort.Count > 0 ? onPort : scan.Listeners, resolver, now);
                 var elsewhere = new List<ObservedListener>();
-                foreach (ListeningSocket socket in scan.Listeners)
+                foreach (ListeningSocket socket in scan.Listeners.Where(l => l.Port != port))
                 {
-                    SocketOwner? owner = owners.GetValueOrDefault(socket.Inode)?.Owner;
-                    if (socket.Port == port)
-                    {
-                        onPort.Add(new ObservedListener(socket, owner));
-                    }
-                    else if (owner?.IsPostgres == true)
+                    if (owners.GetValueOrDefault(socket.Inode)?.Owner is { IsPostgres: true } owner)
                     {
                         elsewhere.Add(new ObservedListener(socket, owner));
                     }
                 }
 
-                return new ListenerObservation(port, onPort, scan.Errors) { PostgresElsewhere = elsewhere };
+                return new ListenerObservation(port, [.. onPort.Select(l => new ObservedListener(l, owners.GetValueOrDefault(l.Inode)?.Owner))], scan.Errors)
+                {
+                    PostgresElsewhere = elsewhere,
+                };
             }
         }
 
-        private void ResolveOwners(ListenerScan current, SocketOwnerResolver resolver, DateTimeOffset now)
+        private void ForgetClosedSockets(ListenerScan current)
         {
-            var present = current.Listeners.Select(l => l.Inode).Where(i => i > 0).ToHashSet();
+            var present = current.Listeners.Select(l => l.Inode).ToHashSet();
             foreach (long gone in owners.Keys.Where(i => !present.Contains(i)).ToList())
             {
                 owners.Remove(gone);
             }
+        }
 
-            var wanted = present
-                .Where(i => !owners.TryGetValue(i, out KnownOwner? known) || (known.Owner is null && now - known.CheckedAt >= UnknownOwnerRetry))
+        private void ResolveOwners(IEnumerable<ListeningSocket> sockets, SocketOwnerResolver resolver, DateTimeOffset now)
+        {
+            var wanted = sockets.Select(l => l.Inode)
+                .Where(i => i > 0 && (!owners.TryGetValue(i, out KnownOwner? known) || (known.Owner is null && now - known.CheckedAt >= UnknownOwnerRetry)))
+                .Distinct()
                 .ToList();
             if (wanted.Count == 0)
             {

@@ -24,7 +24,7 @@ public sealed class ListenerTablesTests : IDisposable
     public void Dispose() => Directory.Delete(procRoot, recursive: true);
 
     [Fact]
-    public void Listener_on_the_port_comes_with_its_owner_and_postgres_elsewhere_is_named()
+    public void Listener_on_the_port_comes_with_its_owner()
     {
         var tables = new ListenerTables(procRoot, time: time);
 
@@ -32,9 +32,18 @@ public sealed class ListenerTablesTests : IDisposable
 
         ObservedListener only = Assert.Single(observed.Listeners);
         Assert.Equal(("127.0.0.1", "postgres"), (only.Socket.AddressLabel, only.Owner?.ProcessName));
-        ObservedListener elsewhere = Assert.Single(observed.PostgresElsewhere);
-        Assert.Equal(("::", 40951), (elsewhere.Socket.AddressLabel, elsewhere.Socket.Port));
         Assert.True(observed.Complete);
+    }
+
+    [Fact]
+    public void Nothing_on_the_port_names_postgres_listening_on_other_ports()
+    {
+        var tables = new ListenerTables(procRoot, time: time);
+
+        ListenerObservation observed = tables.Inspect(5432, pid: null, time.GetUtcNow());
+
+        Assert.False(observed.Present);
+        Assert.Equal([("127.0.0.1", 37083), ("::", 40951)], observed.PostgresElsewhere.Select(l => (l.Socket.AddressLabel, l.Socket.Port)).Order());
     }
 
     [Fact]
