@@ -1,16 +1,18 @@
 namespace PgReachExporter.HostSignals;
 
 /// <summary>
-/// The listening sockets of each network namespace the targets need (the agent's own, or that of a process),
-/// shared by all targets: a table read after a cycle started serves every target whose cycle started before
+/// The listening sockets of each network namespace the targets need (the agent's own, read through sock_diag netlink
+/// where it works, or that of a process, read from /proc/PID/net), shared by all targets: a table read after a cycle started serves every target whose cycle started before
 /// it, so targets probed together cost one read. Owners are looked up once per socket (a full process scan
 /// only when a new listening socket appears): those on the target's port, and those on every other port only while
 /// nothing is on the target's port (to find PostgreSQL on a port other than expected). Sockets whose owner could not
 /// be found are looked up again after <see cref="UnknownOwnerRetry"/>. Thread-safe.
 /// </summary>
-internal sealed class ListenerTables(string procRoot = "/proc", SocketOwnerResolver? owners = null, TimeProvider? time = null)
+internal sealed class ListenerTables(string procRoot = ListenerTables.DefaultProcRoot, SocketOwnerResolver? owners = null, TimeProvider? time = null)
 {
     public static readonly TimeSpan UnknownOwnerRetry = TimeSpan.FromMinutes(1);
+
+    private const string DefaultProcRoot = "/proc";
 
     private readonly SocketOwnerResolver resolver = owners ?? new SocketOwnerResolver(procRoot);
     private readonly TimeProvider clock = time ?? TimeProvider.System;
@@ -27,7 +29,8 @@ internal sealed class ListenerTables(string procRoot = "/proc", SocketOwnerResol
             int key = pid ?? 0;
             if (!namespaces.TryGetValue(key, out space!))
             {
-                space = new Namespace(new ListeningSocketTable(procRoot, pid));
+                // The agent's own namespace on the real /proc: netlink first, the text table where netlink fails.
+                space = new Namespace(new ListeningSocketTable(procRoot, pid), useNetlink: pid is null && procRoot == DefaultProcRoot);
                 namespaces[key] = space;
             }
         }
@@ -44,8 +47,9 @@ internal sealed class ListenerTables(string procRoot = "/proc", SocketOwnerResol
         }
     }
 
-    private sealed class Namespace(ListeningSocketTable table)
+    private sealed class Namespace(ListeningSocketTable table, bool useNetlink)
     {
+        private bool netlink = useNetlink;
         private readonly Lock gate = new();
         private readonly Dictionary<long, KnownOwner> owners = [];
         private ListenerScan? scan;
@@ -59,7 +63,7 @@ internal sealed class ListenerTables(string procRoot = "/proc", SocketOwnerResol
                 if (scan is null || scannedAt < notBefore)
                 {
                     scannedAt = now;
-                    scan = table.ScanAll();
+                    scan = Scan();
                     ForgetClosedSockets(scan);
                 }
 
@@ -80,6 +84,17 @@ internal sealed class ListenerTables(string procRoot = "/proc", SocketOwnerResol
                     PostgresElsewhere = elsewhere,
                 };
             }
+        }
+
+        private ListenerScan Scan()
+        {
+            if (netlink && SockDiagListeners.TryScanAll() is { } scanned)
+            {
+                return scanned;
+            }
+
+            netlink = false;
+            return table.ScanAll();
         }
 
         private void ForgetClosedSockets(ListenerScan current)
