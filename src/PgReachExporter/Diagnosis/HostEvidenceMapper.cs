@@ -16,7 +16,7 @@ internal static class HostEvidenceMapper
             return null;
         }
 
-        var evidence = new HostEvidence { CollectedAt = host.CollectedAt, SocketTable = SocketTable(host.Listener) };
+        var evidence = new HostEvidence { CollectedAt = host.CollectedAt, SocketTable = SocketTable(host.Listener, host.Log?.Events) };
         return host.Log is { } log ? WithLog(evidence, log.Events) : evidence;
     }
 
@@ -39,10 +39,19 @@ internal static class HostEvidenceMapper
     }
 
     // Only a table read whole proves what is not bound; a partial one is left out rather than half believed.
-    private static ImmutableArray<HostSocket>? SocketTable(ListenerObservation? listener) =>
-        listener is { Complete: true }
-            ? [.. listener.Listeners.Concat(listener.PostgresElsewhere).Select(l => new HostSocket(l.Socket.AddressLabel, l.Socket.Port, l.Owner?.ProcessName))]
-            : null;
+    private static ImmutableArray<HostSocket>? SocketTable(ListenerObservation? listener, LogEventSnapshot? log)
+    {
+        if (listener is not { Complete: true })
+        {
+            return null;
+        }
+
+        // PostgreSQL on another port is this server only where that is known: the table is of the server's own
+        // namespace, or the server's log says it listens on that port. Otherwise it may be another cluster of the host.
+        var loggedPorts = log?.Listening.Select(l => l.Port).ToHashSet() ?? [];
+        var elsewhere = listener.PostgresElsewhere.Where(l => listener.ProcessNamespace || loggedPorts.Contains(l.Socket.Port));
+        return [.. listener.Listeners.Concat(elsewhere).Select(l => new HostSocket(l.Socket.AddressLabel, l.Socket.Port, l.Owner?.ProcessName))];
+    }
 
     private static string Family(AddressFamily family) => family switch
     {

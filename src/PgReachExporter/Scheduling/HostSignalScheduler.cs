@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PgReachExporter.Configuration;
@@ -21,15 +20,12 @@ internal sealed partial class HostSignalScheduler(
     TimeProvider time,
     ILogger<HostSignalScheduler> logger) : ICycleSink, IHostedService, IDisposable
 {
-    private static readonly TimeSpan InterfaceAddressesMaxAge = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan MinimumRestartDelay = TimeSpan.FromSeconds(5);
 
     private readonly IHostSignalSink[] _sinks = [.. sinks];
     private readonly ConcurrentDictionary<string, TargetHostWatch> _watches = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Lock _interfacesGate = new();
-    private IReadOnlyList<IPAddress> _interfaceAddresses = [];
-    private long _interfacesReadAt = long.MinValue;
+    private readonly ListenerTableRule _listenerRule = new(time);
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -71,7 +67,7 @@ internal sealed partial class HostSignalScheduler(
             watch.Loop = Task.Run(() => FollowLogAsync(watch), CancellationToken.None);
         }
 
-        LogStarted(target.Name, log?.Description ?? "none", ListenerMode(target));
+        LogStarted(target.Name, log?.Description ?? "none", ListenerTableRule.Describe(target));
     }
 
     public void CycleCompleted(TargetDefinition target, TargetCycle cycle)
@@ -83,7 +79,7 @@ internal sealed partial class HostSignalScheduler(
 
         try
         {
-            var listener = ReadsListenerTable(target, cycle) ? listenerTables.Inspect(target.Port, target.ListenerPid, cycle.StartedAt) : null;
+            var listener = _listenerRule.Reads(target, cycle.Dns) ? listenerTables.Inspect(target.Port, target.ListenerPid, cycle.StartedAt) : null;
             ReportUnreadableTable(watch, listener);
             var host = new HostObservation(time.GetUtcNow(), watch.LogObservation(), listener);
             watch.Publish(() => ForEachSink(target.Name, sink => sink.HostObserved(target, host)));
@@ -171,42 +167,6 @@ internal sealed partial class HostSignalScheduler(
         }
     }
 
-    /// <summary>
-    /// LocalListener decides when set; ListenerPid implies the table; otherwise the table is read when every address
-    /// the host resolved to in this cycle is one of this machine's, so the table describes the server probed.
-    /// </summary>
-    private bool ReadsListenerTable(TargetDefinition target, TargetCycle cycle)
-    {
-        if (target.LocalListener is { } forced)
-        {
-            return forced;
-        }
-
-        if (target.ListenerPid is not null)
-        {
-            return true;
-        }
-
-        return !target.IsUnixSocket && cycle.Dns.Resolved && cycle.Dns.Addresses.All(IsLocal);
-    }
-
-    private bool IsLocal(IPAddress address) =>
-        IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address) || LocalAddresses.IsLocal(address, InterfaceAddresses());
-
-    private IReadOnlyList<IPAddress> InterfaceAddresses()
-    {
-        lock (_interfacesGate)
-        {
-            if (_interfacesReadAt == long.MinValue || time.GetElapsedTime(_interfacesReadAt) > InterfaceAddressesMaxAge)
-            {
-                _interfaceAddresses = LocalAddresses.Current();
-                _interfacesReadAt = time.GetTimestamp();
-            }
-
-            return _interfaceAddresses;
-        }
-    }
-
     private void ReportUnreadableTable(TargetHostWatch watch, ListenerObservation? listener)
     {
         var unreadable = listener is { Complete: false };
@@ -217,14 +177,6 @@ internal sealed partial class HostSignalScheduler(
 
         watch.ListenerUnreadable = unreadable;
     }
-
-    private static string ListenerMode(TargetDefinition target) => target switch
-    {
-        { LocalListener: false } => "off",
-        { ListenerPid: { } pid } => $"namespace of process {pid}",
-        { LocalListener: true } => "on",
-        _ => "when the host is local",
-    };
 
     private void ForEachSink(string target, Action<IHostSignalSink> action)
     {

@@ -92,16 +92,41 @@ public sealed class HostEvidenceMapperTests
     }
 
     [Fact]
-    public void Postgres_on_another_port_is_evidence_of_a_wrong_port()
+    public void Postgres_on_another_port_of_the_server_s_own_namespace_is_evidence_of_a_wrong_port()
     {
-        var listener = Listener(5432) with { PostgresElsewhere = Listener(5433, ("0.0.0.0", 5433, "postgres")).Listeners };
+        var listener = Listener(5432) with { PostgresElsewhere = Listener(5433, ("0.0.0.0", 5433, "postgres")).Listeners, ProcessNamespace = true };
 
-        var evidence = HostEvidenceMapper.From(new HostObservation(Scenario.Now, null, listener));
-        var verdict = (Scenario.Healthy.WithTcp(Scenario.Refused("10.0.0.5")).WithLogin(PgReachExporter.Classification.LoginResult.Refused)
-            with { Host = evidence }).Diagnose();
+        var verdict = RefusedWith(HostEvidenceMapper.From(new HostObservation(Scenario.Now, null, listener)));
 
         Assert.Contains(DiagnosisCause.WrongPort, verdict.Causes);
     }
+
+    [Fact]
+    public void Postgres_on_the_port_the_server_s_log_names_is_evidence_of_a_wrong_port()
+    {
+        var listener = Listener(5432) with { PostgresElsewhere = Listener(5433, ("0.0.0.0", 5433, "postgres")).Listeners };
+        var log = Log(
+            "2025-03-01 11:59:30.000 UTC [20] LOG:  starting PostgreSQL 16.4 on x86_64-pc-linux-gnu",
+            "2025-03-01 11:59:30.001 UTC [20] LOG:  listening on IPv4 address \"0.0.0.0\", port 5433");
+
+        var verdict = RefusedWith(HostEvidenceMapper.From(new HostObservation(Scenario.Now, log, listener)));
+
+        Assert.Contains(DiagnosisCause.WrongPort, verdict.Causes);
+    }
+
+    [Fact]
+    public void Another_cluster_of_the_same_machine_is_no_evidence_of_a_wrong_port()
+    {
+        var listener = Listener(5432) with { PostgresElsewhere = Listener(5433, ("0.0.0.0", 5433, "postgres")).Listeners };
+
+        var verdict = RefusedWith(HostEvidenceMapper.From(new HostObservation(Scenario.Now, null, listener)));
+
+        Assert.Equal([DiagnosisCause.ListenerDown], verdict.Causes);
+    }
+
+    private static Verdict RefusedWith(HostEvidence? evidence) =>
+        (Scenario.Healthy.WithTcp(Scenario.Refused("10.0.0.5")).WithLogin(PgReachExporter.Classification.LoginResult.Refused)
+            with { Host = evidence }).Diagnose();
 
     [Fact]
     public void Table_read_only_in_part_is_no_evidence_of_what_is_bound()

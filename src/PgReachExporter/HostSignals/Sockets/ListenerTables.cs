@@ -35,7 +35,7 @@ internal sealed class ListenerTables(string procRoot = ListenerTables.DefaultPro
             }
         }
 
-        return space.Inspect(port, notBefore, resolver, clock);
+        return space.Inspect(port, notBefore, resolver, clock) with { ProcessNamespace = pid is not null };
     }
 
     /// <summary>Forgets the namespace of a process no target reads any more.</summary>

@@ -14,6 +14,12 @@ internal sealed record ListenerObservation(int Port, IReadOnlyList<ObservedListe
 
     /// <summary>PostgreSQL listeners on other ports of the same namespace (a server on an unexpected port), where known.</summary>
     public IReadOnlyList<ObservedListener> PostgresElsewhere { get; init; } = [];
+
+    /// <summary>
+    /// True when read from the namespace of a given process (a container's), which holds the one server; false for
+    /// the agent's own namespace, where other PostgreSQL listeners may well be other servers of the same machine.
+    /// </summary>
+    public bool ProcessNamespace { get; init; }
 }
 
 /// <summary>Combines the socket table and the owner lookup for one port.</summary>
