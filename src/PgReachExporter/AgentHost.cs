@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PgReachExporter.Configuration;
 using PgReachExporter.Diagnosis;
+using PgReachExporter.HostSignals;
 using PgReachExporter.Metrics;
 using PgReachExporter.Scheduling;
 using PgReachExporter.Web;
@@ -55,6 +56,14 @@ internal static class AgentHost
         services.AddSingleton<ICycleSink, ProbeMetricsWriter>();
         services.AddSingleton<ICycleSink, ResultChangeLog>();
         services.AddSingleton<EvidenceStore>();
+        services.AddSingleton<IServerLogSourceFactory>(sp => new LocalLogSources(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => new ListenerTables(time: sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IHostSignalSink, HostSignalMetricsWriter>();
+        services.AddSingleton<IHostSignalSink, HostEvidenceRecorder>();
+        services.AddSingleton<HostSignalScheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<HostSignalScheduler>());
+        // Before the VerdictTracker: a cycle's host evidence is stored before that cycle's verdict.
+        services.AddSingleton<ICycleSink>(sp => sp.GetRequiredService<HostSignalScheduler>());
         services.AddSingleton<IVerdictSink, DiagnosisMetricsWriter>();
         services.AddSingleton<VerdictTracker>();
         services.AddSingleton<ICycleSink>(sp => sp.GetRequiredService<VerdictTracker>());

@@ -17,4 +17,17 @@ internal static class LogEvents
     public const int MonitoringLost = 32;
     public const int ServerCheckChanged = 33;
     public const int ServerViewFailed = 34;
+
+    // The server log tailer.
+    public const int LogFileFollowing = 3101;
+    public const int LogFileSwitched = 3102;
+    public const int LogFileTruncated = 3103;
+    public const int LogReadFailed = 3104;
+    public const int LogReadRecovered = 3105;
+    public const int LogFileVanished = 3106;
+
+    // The host's view of each target: log loop and socket table.
+    public const int HostSignalsStarted = 3110;
+    public const int HostSignalsFailed = 3111;
+    public const int ListenerTableUnreadable = 3112;
 }

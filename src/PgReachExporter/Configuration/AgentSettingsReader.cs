@@ -21,6 +21,7 @@ internal static partial class AgentSettingsReader
     {
         "Name", "Uri", "Host", "Port", "Database", "Username", "Password", "PasswordFile", "SslMode", "ConnectTimeout", "Interval",
         MonitoringField, ExpectedClientsField, ExpectField,
+        "LogPath", "LogFormat", "LocalListener", "ListenerPid",
     };
 
     private static readonly string[] UriExclusiveFields = ["Host", "Port", "Database", "Username", "SslMode"];
@@ -123,6 +124,7 @@ internal static partial class AgentSettingsReader
         var monitoring = ReadMonitoring(section.GetSection(MonitoringField), new MonitoringDefaults(host, port, sslMode, timeout, interval), source, label, errors);
         var clients = ReadExpectedClients(section.GetSection(ExpectedClientsField), Fail);
         var expect = ReadExpect(section.GetSection(ExpectField), Fail);
+        var hostSignals = ReadHostSignals(section, Fail);
 
         return errors.Count > before
             ? null
@@ -131,6 +133,7 @@ internal static partial class AgentSettingsReader
                 Name = name, Host = host, Port = port, Database = database, Username = username, Password = password,
                 SslMode = sslMode, ConnectTimeout = timeout, Interval = interval,
                 Monitoring = monitoring, ExpectedClients = clients, Expect = expect,
+                LogPath = hostSignals.LogPath, LogFormat = hostSignals.LogFormat, LocalListener = hostSignals.LocalListener, ListenerPid = hostSignals.ListenerPid,
             };
     }
 

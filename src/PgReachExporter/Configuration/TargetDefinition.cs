@@ -1,4 +1,5 @@
 using Npgsql;
+using PgReachExporter.HostSignals;
 
 namespace PgReachExporter.Configuration;
 
@@ -26,6 +27,17 @@ internal sealed record TargetDefinition
 
     /// <summary>What the server should say about itself (port, major version, system identifier).</summary>
     public ExpectedIdentity Expect { get; init; } = ExpectedIdentity.None;
+    /// <summary>The server log to follow: a file, a glob in the file name, or a directory; null when no log is read.</summary>
+    public string? LogPath { get; init; }
+
+    /// <summary>Format of the log at <see cref="LogPath"/>.</summary>
+    public LogFormat LogFormat { get; init; } = LogFormat.Stderr;
+
+    /// <summary>Read the listening-socket table: true always, false never, null when the host resolves to this machine only.</summary>
+    public bool? LocalListener { get; init; }
+
+    /// <summary>Read the socket table of this process's network namespace (/proc/PID/net) instead of the agent's own.</summary>
+    public int? ListenerPid { get; init; }
 
     public bool IsUnixSocket => Host.StartsWith('/');
 

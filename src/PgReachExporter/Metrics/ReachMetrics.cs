@@ -92,6 +92,29 @@ internal sealed class ReachMetrics
             ["target", "client"]));
         HbaShadowedRules = PerTargetServer(factory.CreateGauge("pgreach_hba_shadowed_rules",
             "pg_hba.conf lines that can never be the first match because earlier lines cover everything they match.", ["target"]));
+        LogEvents = PerTarget(factory.CreateCounter("pgreach_log_events_total",
+            "Server log lines of each reachability event since the agent began reading the target's log (LogPath).",
+            ["target", "event"]));
+        LogLastEventTimestamp = PerTarget(factory.CreateGauge("pgreach_log_last_event_timestamp_seconds",
+            "Unix time of the latest server log line of each event (the line's own time where its zone is unambiguous); absent until one is seen.",
+            ["target", "event"]));
+        LogListening = PerTarget(factory.CreateGauge("pgreach_log_listening",
+            "1 for each address and port the postmaster said it listens on at its latest start seen in the server log.",
+            ["target", "address", "port"]));
+        LogLines = PerTarget(factory.CreateCounter("pgreach_log_lines_total",
+            "Complete server log lines read.", ["target"]));
+        LogReadErrors = PerTarget(factory.CreateCounter("pgreach_log_read_errors_total",
+            "Problems reading the server log: missing, permission_denied and io once per episode (retried), line_too_long and decode once per line.",
+            ["target", "reason"]));
+        ListenerBound = PerTarget(factory.CreateGauge("pgreach_listener_bound",
+            "1 for each address a socket listens on at the target's port, from the host's socket table (/proc/net/tcp, tcp6).",
+            ["target", "address", "family"]));
+        ListenerPresent = PerTarget(factory.CreateGauge("pgreach_listener_present",
+            "1 when any socket listens on the target's port in the host's socket table, 0 when none does; absent when the table is not read or unreadable.",
+            ["target"]));
+        ListenerInfo = PerTarget(factory.CreateGauge("pgreach_listener_info",
+            "The process holding each listening socket on the target's port (its name, or unknown where the agent may not look); always 1.",
+            ["target", "address", "family", "process"]));
         Targets = factory.CreateGauge("pgreach_targets", "Number of targets being probed.");
         BuildInfo = factory.CreateGauge("pgreach_build_info", "Build information of the agent; always 1.", ["version"]);
         ConfigReloadSuccessful = factory.CreateGauge("pgreach_config_last_reload_successful",
@@ -134,6 +157,14 @@ internal sealed class ReachMetrics
     public Gauge HbaClientAllowed { get; }
     public Gauge HbaClientMatchedLine { get; }
     public Gauge HbaShadowedRules { get; }
+    public Counter LogEvents { get; }
+    public Gauge LogLastEventTimestamp { get; }
+    public Gauge LogListening { get; }
+    public Counter LogLines { get; }
+    public Counter LogReadErrors { get; }
+    public Gauge ListenerBound { get; }
+    public Gauge ListenerPresent { get; }
+    public Gauge ListenerInfo { get; }
     public Gauge Targets { get; }
     public Gauge BuildInfo { get; }
     public Gauge ConfigReloadSuccessful { get; }

@@ -27,9 +27,12 @@ public sealed partial class AgentProcess : IAsyncDisposable
         }
     }
 
-    public static AgentProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null)
+    /// <param name="args">The agent's arguments.</param>
+    /// <param name="environment">Variables to set for it.</param>
+    /// <param name="launcher">A command that runs the agent (it execs its arguments), e.g. setpriv to drop capabilities.</param>
+    public static AgentProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, IReadOnlyList<string>? launcher = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -37,6 +40,14 @@ public sealed partial class AgentProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        if (launcher is { Count: > 0 })
+        {
+            foreach (var word in launcher.Skip(1).Append("dotnet"))
+            {
+                info.ArgumentList.Add(word);
+            }
+        }
+
         info.ArgumentList.Add(AgentDll);
         foreach (var arg in args)
         {

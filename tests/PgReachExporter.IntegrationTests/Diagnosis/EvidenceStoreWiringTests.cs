@@ -12,10 +12,11 @@ public sealed class EvidenceStoreWiringTests(ClusterFixture fixture)
     [Fact]
     public async Task Server_evidence_read_from_a_live_server_turns_a_refusal_into_listen_localhost_only()
     {
-        // The shared server listens on 127.0.0.1 only, so its port on 127.0.0.2 refuses.
+        // The shared server listens on 127.0.0.1 only, so its port on 127.0.0.2 refuses. The agent's own socket table
+        // would tell that at once; it is switched off so the server evidence is the only source.
         var server = await fixture.DefaultServerAsync();
         await using var agent = await InProcessAgent.StartAsync(
-            [new { Name = "other-loopback", Host = "127.0.0.2", Port = server.Port, Database = "postgres", Username = "app" }]);
+            [new { Name = "other-loopback", Host = "127.0.0.2", Port = server.Port, Database = "postgres", Username = "app", LocalListener = false }]);
         var bound = TimeSpan.FromSeconds(30);
         await agent.WaitForTargetsAsync(root => Causes(root).Contains("listener_down"), bound);
 

@@ -18,6 +18,12 @@ internal sealed class FollowedLogFile(string path, SafeFileHandle handle, FileId
 
     public long Position { get; set; }
 
+    /// <summary>When a read last found new bytes (or the file was opened), as a <see cref="TimeProvider"/> timestamp.</summary>
+    public long LastGrowth { get; set; }
+
+    /// <summary>True once the path no longer names this file and nothing replaced it yet (renamed away or deleted).</summary>
+    public bool Vanished { get; set; }
+
     public void RememberTail(ReadOnlySpan<byte> read)
     {
         if (read.Length >= TailFingerprintBytes)

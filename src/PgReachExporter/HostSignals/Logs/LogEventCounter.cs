@@ -13,6 +13,7 @@ internal sealed class LogEventCounter
     private readonly TimeProvider timeProvider;
     private readonly Lock gate = new();
     private readonly long[] counts = new long[LogEventLabels.All.Count];
+    private readonly long[] countsSinceStart = new long[LogEventLabels.All.Count];
     private readonly DateTimeOffset?[] lastAt = new DateTimeOffset?[LogEventLabels.All.Count];
     private readonly List<LogRecord> records = [];
     private readonly List<ListeningAddress> listening = [];
@@ -64,9 +65,11 @@ internal sealed class LogEventCounter
         lock (gate)
         {
             ImmutableDictionary<LogEvent, LogEventTally>.Builder events = ImmutableDictionary.CreateBuilder<LogEvent, LogEventTally>();
+            ImmutableDictionary<LogEvent, long>.Builder sinceStart = ImmutableDictionary.CreateBuilder<LogEvent, long>();
             foreach (LogEvent logEvent in LogEventLabels.All)
             {
                 events[logEvent] = new LogEventTally(counts[(int)logEvent], lastAt[(int)logEvent]);
+                sinceStart[logEvent] = countsSinceStart[(int)logEvent];
             }
 
             return new LogEventSnapshot(
@@ -76,7 +79,10 @@ internal sealed class LogEventCounter
                 events.ToImmutable(),
                 listening.ToImmutableArray(),
                 bindFailures.ToImmutableArray(),
-                lastStartAt);
+                lastStartAt)
+            {
+                SinceStart = sinceStart.ToImmutable(),
+            };
         }
     }
 
@@ -98,8 +104,6 @@ internal sealed class LogEventCounter
             return;
         }
 
-        counts[(int)match.Event]++;
-        lastAt[(int)match.Event] = at;
         switch (match.Event)
         {
             case LogEvent.Listening when match.Address is not null && match.Port is { } port:
@@ -111,6 +115,11 @@ internal sealed class LogEventCounter
                 bindFailures.Add(new BindFailure(match.Family ?? AddressFamily.Unknown, match.Address, match.BindFailure ?? BindFailureReason.Other));
                 break;
         }
+
+        // Counted after a bind line may have begun a new start, so it counts in that start.
+        counts[(int)match.Event]++;
+        countsSinceStart[(int)match.Event]++;
+        lastAt[(int)match.Event] = at;
     }
 
     // Sockets are only bound while the postmaster starts: a bind line outside a start phase means the
@@ -129,5 +138,6 @@ internal sealed class LogEventCounter
         lastStartAt = at;
         listening.Clear();
         bindFailures.Clear();
+        Array.Clear(countsSinceStart);
     }
 }

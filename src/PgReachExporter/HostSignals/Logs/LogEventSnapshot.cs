@@ -27,4 +27,8 @@ internal sealed record LogEventSnapshot(
     ImmutableDictionary<LogEvent, LogEventTally> Events,
     IReadOnlyList<ListeningAddress> Listening,
     IReadOnlyList<BindFailure> BindFailures,
-    DateTimeOffset? LastStartAt);
+    DateTimeOffset? LastStartAt)
+{
+    /// <summary>Every event's count since <see cref="LastStartAt"/> (since reading began when no start was seen).</summary>
+    public ImmutableDictionary<LogEvent, long> SinceStart { get; init; } = ImmutableDictionary<LogEvent, long>.Empty;
+}

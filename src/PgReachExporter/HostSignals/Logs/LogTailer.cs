@@ -15,7 +15,7 @@ namespace PgReachExporter.HostSignals;
 /// throws for any of them: they show in <see cref="Health"/>. Sleeps between inotify wake-ups, with a
 /// slow poll as fallback. One reader at a time.
 /// </summary>
-internal sealed partial class LogTailer
+internal sealed partial class LogTailer : IServerLogSource
 {
     private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
 
@@ -31,6 +31,7 @@ internal sealed partial class LogTailer
     private readonly long[] errorCounts = new long[LogReadErrorLabels.All.Count];
 
     private FollowedLogFile? file;
+    private DateTime? previousFileWrittenUtc;
     private bool seekToEndOnOpen;
     private bool nextBatchStartsFile = true;
     private int consecutiveMissing;
@@ -86,6 +87,8 @@ internal sealed partial class LogTailer
     }
 
     public LogLocation Location => location;
+
+    public string Description => Path.Combine(location.Directory, location.FilePattern);
 
     public LogTailerHealth Health()
     {
@@ -237,10 +240,13 @@ internal sealed partial class LogTailer
         }
 
         consecutiveMissing = 0;
-        var opened = new FollowedLogFile(path, handle, FileIdentity.Of(handle));
-        if (seekToEndOnOpen)
+        var opened = new FollowedLogFile(path, handle, FileIdentity.Of(handle)) { LastGrowth = timeProvider.GetTimestamp() };
+        if (seekToEndOnOpen || WrittenBeforePreviousFile(handle))
         {
+            // At start-up, or a file older than the one just left (the newest was deleted and a glob fell back on
+            // an earlier file): what is in it was written before our reading point and is not replayed.
             seekToEndOnOpen = false;
+            assembler.Clear();
             StartAtEnd(opened);
         }
         else
@@ -320,6 +326,7 @@ internal sealed partial class LogTailer
                 // A byte-order mark (an editor or another tool wrote the file) is not part of the first line.
                 int skip = current.Position == 0 && readBuffer.AsSpan(0, read).StartsWith(Utf8ByteOrderMark) ? Utf8ByteOrderMark.Length : 0;
                 current.Position += read;
+                current.LastGrowth = timeProvider.GetTimestamp();
                 current.RememberTail(readBuffer.AsSpan(0, read));
                 assembler.Append(readBuffer.AsSpan(skip, read - skip), lines);
             }
@@ -360,7 +367,7 @@ internal sealed partial class LogTailer
     {
         FollowedLogFile current = file!;
         if (location.IsGlob && namesChanged && location.CurrentFile() is { } newest && newest != current.Path
-            && File.GetLastWriteTimeUtc(newest) > File.GetLastWriteTimeUtc(current.Path))
+            && File.GetLastWriteTimeUtc(newest) > File.GetLastWriteTimeUtc(current.Handle))
         {
             LogSwitched(logger, current.Path, newest);
             return true;
@@ -369,13 +376,38 @@ internal sealed partial class LogTailer
         bool? sameFile = current.Identity is { } identity
             ? FileIdentity.Of(current.Path) == identity
             : ProcFdStillNames(current);
-        if (sameFile == false)
+        if (sameFile != false)
         {
-            LogSwitched(logger, current.Path, current.Path);
-            return true;
+            return false;
         }
 
-        return false;
+        if (!File.Exists(current.Path) && timeProvider.GetElapsedTime(current.LastGrowth) < options.VanishedFileGrace)
+        {
+            // Renamed away (logrotate before the server reopens its log) or deleted while the server still writes
+            // to it: its lines are still the server's latest, so keep reading it until a new file takes the path.
+            if (!current.Vanished)
+            {
+                current.Vanished = true;
+                LogVanished(logger, current.Path);
+            }
+
+            return false;
+        }
+
+        LogSwitched(logger, current.Path, current.Path);
+        return true;
+    }
+
+    private bool WrittenBeforePreviousFile(SafeFileHandle handle)
+    {
+        try
+        {
+            return previousFileWrittenUtc is { } previous && File.GetLastWriteTimeUtc(handle) < previous;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     // Fallback where statx is unavailable: /proc/self/fd/N names the file's current path, or "... (deleted)".
@@ -394,7 +426,21 @@ internal sealed partial class LogTailer
 
     private void CloseFile()
     {
-        file?.Handle.Dispose();
+        if (file is null)
+        {
+            return;
+        }
+
+        try
+        {
+            previousFileWrittenUtc = File.GetLastWriteTimeUtc(file.Handle);
+        }
+        catch (IOException)
+        {
+            previousFileWrittenUtc = null;
+        }
+
+        file.Handle.Dispose();
         file = null;
     }
 
@@ -430,18 +476,21 @@ internal sealed partial class LogTailer
         }
     }
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Following log file {Path} from byte {Position}")]
+    [LoggerMessage(EventId = LogEvents.LogFileFollowing, Level = LogLevel.Information, Message = "Following log file {Path} from byte {Position}")]
     private static partial void LogFollowing(ILogger logger, string path, long position);
 
-    [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "Log file {OldPath} was rotated or replaced; now following {NewPath}")]
+    [LoggerMessage(EventId = LogEvents.LogFileSwitched, Level = LogLevel.Information, Message = "Log file {OldPath} was rotated or replaced; now following {NewPath}")]
     private static partial void LogSwitched(ILogger logger, string oldPath, string newPath);
 
-    [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Log file {Path} shrank from {Position} to {Length} bytes (copy-truncate); reading it from the start")]
+    [LoggerMessage(EventId = LogEvents.LogFileTruncated, Level = LogLevel.Information, Message = "Log file {Path} shrank from {Position} to {Length} bytes (copy-truncate); reading it from the start")]
     private static partial void LogTruncated(ILogger logger, string path, long position, long length);
 
-    [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Cannot read the server log ({Reason}): {Error}; retrying")]
+    [LoggerMessage(EventId = LogEvents.LogFileVanished, Level = LogLevel.Information, Message = "Log file {Path} was renamed away or deleted; reading it on until a new file takes its place")]
+    private static partial void LogVanished(ILogger logger, string path);
+
+    [LoggerMessage(EventId = LogEvents.LogReadFailed, Level = LogLevel.Warning, Message = "Cannot read the server log ({Reason}): {Error}; retrying")]
     private static partial void LogReadFailed(ILogger logger, string reason, string error);
 
-    [LoggerMessage(EventId = 3105, Level = LogLevel.Information, Message = "Server log {Path} is readable again")]
+    [LoggerMessage(EventId = LogEvents.LogReadRecovered, Level = LogLevel.Information, Message = "Server log {Path} is readable again")]
     private static partial void LogRecovered(ILogger logger, string path);
 }

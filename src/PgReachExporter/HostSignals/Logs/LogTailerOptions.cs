@@ -20,6 +20,12 @@ internal sealed record LogTailerOptions
     /// <summary>Use inotify notifications; off leaves only the poll (tests that drive time by hand).</summary>
     public bool UseFileSystemWatcher { get; init; } = true;
 
+    /// <summary>
+    /// How long a file that was renamed away or deleted is read on, after its last growth, while no new file takes
+    /// its path: the server writes to it until it reopens its log (logrotate's postrotate step, pg_rotate_logfile()).
+    /// </summary>
+    public TimeSpan VanishedFileGrace { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Upper bound of lines in one batch, so a burst is handed on in bounded pieces.</summary>
     public int MaxBatchLines { get; init; } = 4096;
 }

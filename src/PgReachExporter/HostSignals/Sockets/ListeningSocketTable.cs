@@ -17,7 +17,8 @@ internal sealed record ListenerScan(IReadOnlyList<ListeningSocket> Listeners, IR
 /// <summary>
 /// Reads the kernel's TCP tables of one network namespace (/proc/net/tcp and tcp6, or those seen by
 /// a given process, /proc/PID/net/..., for a sidecar that shares a pod's namespace) and lists the LISTEN
-/// sockets on a port. A missing tcp6 table means IPv6 is off, which is not an error.
+/// sockets. A missing tcp6 table means IPv6 is off, which is not an error; a missing IPv4 table (the
+/// process is gone, or no proc file system) is.
 /// </summary>
 internal sealed class ListeningSocketTable
 {
@@ -33,16 +34,22 @@ internal sealed class ListeningSocketTable
         tcp6Path = Path.Combine(netDirectory, "tcp6");
     }
 
-    public ListenerScan Scan(int port)
+    /// <summary>The LISTEN sockets on one port.</summary>
+    public ListenerScan Scan(int port) => Read(port);
+
+    /// <summary>Every LISTEN socket of the namespace, on any port.</summary>
+    public ListenerScan ScanAll() => Read(null);
+
+    private ListenerScan Read(int? port)
     {
         var listeners = new List<ListeningSocket>();
         var errors = new List<string>();
-        Read(tcpPath, port, listeners, errors);
-        Read(tcp6Path, port, listeners, errors);
+        Read(tcpPath, port, required: true, listeners, errors);
+        Read(tcp6Path, port, required: false, listeners, errors);
         return new ListenerScan(listeners.ToImmutableArray(), errors.ToImmutableArray());
     }
 
-    private static void Read(string path, int port, List<ListeningSocket> listeners, List<string> errors)
+    private static void Read(string path, int? port, bool required, List<ListeningSocket> listeners, List<string> errors)
     {
         string text;
         try
@@ -51,6 +58,11 @@ internal sealed class ListeningSocketTable
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
+            if (required)
+            {
+                errors.Add($"{path}: not found");
+            }
+
             return;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -61,7 +73,7 @@ internal sealed class ListeningSocketTable
 
         foreach (TcpSocketEntry entry in ProcNetTcpParser.Parse(text))
         {
-            if (entry.State == TcpState.Listen && entry.LocalPort == port)
+            if (entry.State == TcpState.Listen && (port is null || entry.LocalPort == port))
             {
                 listeners.Add(ListeningSocket.From(entry));
             }

@@ -91,6 +91,20 @@ public sealed class LogEventCounterTests
             snapshot.BindFailures);
     }
 
+    [Theory]
+    [MemberData(nameof(AllRecordings))]
+    public void Counts_since_the_latest_start_leave_out_earlier_starts(string version, string formatName)
+    {
+        LogFormat format = Enum.Parse<LogFormat>(formatName);
+        LogEventSnapshot snapshot = RecordedLogs.Count(format, RecordedLogs.Lines(version, "bind." + RecordedLogs.Extension(format)));
+
+        // Three starts: two that bound nothing, then one that bound 127.0.0.1 but not 192.0.2.1.
+        Assert.Equal(1, snapshot.SinceStart[LogEvent.CouldNotBind]);
+        Assert.Equal(0, snapshot.SinceStart[LogEvent.NoListenSocket]);
+        Assert.Equal(1, snapshot.SinceStart[LogEvent.Listening]);
+        Assert.Equal(5, snapshot.Events[LogEvent.CouldNotBind].Count);
+    }
+
     [Fact]
     public void Failed_start_leaves_no_listener_and_names_what_failed()
     {

@@ -12,6 +12,7 @@ public sealed class LogTailerTests
         PollInterval = TimeSpan.FromMilliseconds(200),
         RetryBaseDelay = TimeSpan.FromMilliseconds(50),
         RetryMaxDelay = TimeSpan.FromMilliseconds(200),
+        VanishedFileGrace = TimeSpan.FromMilliseconds(400),
     };
 
     // Driven by a fake clock only: the tailer looks at the files when the test advances time.
@@ -216,6 +217,52 @@ public sealed class LogTailerTests
 
         Assert.Equal(TempLogDirectory.Numbered("a", 0, 100).Concat(TempLogDirectory.Numbered("b", 0, 100)), run.Lines);
         Assert.Equal(LogTailerState.Following, run.Tailer.Health().State);
+    }
+
+    [Fact]
+    public async Task Lines_written_to_a_renamed_file_before_a_new_one_takes_its_path_are_read()
+    {
+        using var dir = new TempLogDirectory();
+        string path = dir.File("postgresql.log");
+        File.WriteAllText(path, string.Empty);
+        await using var run = new TailerHarness(new LogTailer(LogLocation.Parse(path, LogFormat.Stderr), Fast));
+        await run.UntilFollowingAsync();
+        TempLogDirectory.Append(path, TempLogDirectory.Numbered("a", 0, 10));
+        await run.UntilLinesAsync(10);
+
+        // logrotate renames; the server writes on into the renamed file until it is told to reopen its log.
+        File.Move(path, dir.File("postgresql.log.1"));
+        TempLogDirectory.Append(dir.File("postgresql.log.1"), TempLogDirectory.Numbered("b", 0, 10));
+        await run.UntilLinesAsync(20);
+        TempLogDirectory.Append(path, TempLogDirectory.Numbered("c", 0, 10));
+        await run.UntilLinesAsync(30);
+
+        Assert.Equal(
+            TempLogDirectory.Numbered("a", 0, 10).Concat(TempLogDirectory.Numbered("b", 0, 10)).Concat(TempLogDirectory.Numbered("c", 0, 10)),
+            run.Lines);
+        Assert.Equal(LogTailerState.Following, run.Tailer.Health().State);
+    }
+
+    [Fact]
+    public async Task Glob_that_falls_back_on_an_older_file_does_not_replay_it()
+    {
+        using var dir = new TempLogDirectory();
+        string older = dir.File("postgresql-Mon.log");
+        string newest = dir.File("postgresql-Tue.log");
+        TempLogDirectory.Append(older, TempLogDirectory.Numbered("old", 0, 20));
+        File.SetLastWriteTimeUtc(older, DateTime.UtcNow.AddDays(-1));
+        File.WriteAllText(newest, string.Empty);
+        await using var run = new TailerHarness(new LogTailer(LogLocation.Parse(dir.File("postgresql-*.log"), LogFormat.Stderr), Fast));
+        await run.UntilFollowingAsync();
+        TempLogDirectory.Append(newest, TempLogDirectory.Numbered("a", 0, 5));
+        await run.UntilLinesAsync(5);
+
+        File.Delete(newest);
+        await run.UntilAsync(() => run.Tailer.Health().CurrentFile == older, "fall back on the older file");
+        TempLogDirectory.Append(older, TempLogDirectory.Numbered("b", 0, 5));
+        await run.UntilLinesAsync(10);
+
+        Assert.Equal(TempLogDirectory.Numbered("a", 0, 5).Concat(TempLogDirectory.Numbered("b", 0, 5)), run.Lines);
     }
 
     [Fact]

@@ -1,0 +1,206 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using PgReachExporter.Configuration;
+using PgReachExporter.HostSignals;
+using PgReachExporter.Probes;
+
+namespace PgReachExporter.Scheduling;
+
+/// <summary>
+/// The host's view of every target, on the probe scheduler's target lifecycle (it is a cycle sink, so targets come
+/// and go exactly as the probe loops do): one async loop per target with a log source follows its server log, and
+/// after each probe cycle, before that cycle's verdict, the listening-socket table is read where it applies. What is
+/// seen goes to the <see cref="IHostSignalSink"/>s. A quiet log costs nothing between file notifications and polls.
+/// </summary>
+internal sealed partial class HostSignalScheduler(
+    IServerLogSourceFactory logSources,
+    ListenerTables listenerTables,
+    IEnumerable<IHostSignalSink> sinks,
+    TimeProvider time,
+    ILogger<HostSignalScheduler> logger) : ICycleSink, IHostedService, IDisposable
+{
+    private static readonly TimeSpan MinimumRestartDelay = TimeSpan.FromSeconds(5);
+
+    private readonly IHostSignalSink[] _sinks = [.. sinks];
+    private readonly ConcurrentDictionary<string, TargetHostWatch> _watches = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ListenerTableRule _listenerRule = new(time);
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Stops every log loop (the probe scheduler, registered after this service, stops first).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        var loops = _watches.Values.Select(w => w.Loop).ToArray();
+        await Task.WhenAll(loops).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public void TargetAdded(TargetDefinition target)
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        IServerLogSource? log = null;
+        try
+        {
+            log = logSources.Create(target);
+        }
+        catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            LogFailed(ex, target.Name, "opening its log source");
+        }
+
+        var watch = new TargetHostWatch(target, log, _stopping.Token);
+        if (_watches.TryRemove(target.Name, out var previous))
+        {
+            Retire(previous);
+        }
+
+        _watches[target.Name] = watch;
+        ForEachSink(target.Name, sink => sink.TargetAdded(target));
+        if (log is not null)
+        {
+            watch.Loop = Task.Run(() => FollowLogAsync(watch), CancellationToken.None);
+        }
+
+        LogStarted(target.Name, log?.Description ?? "none", ListenerTableRule.Describe(target));
+    }
+
+    public void CycleCompleted(TargetDefinition target, TargetCycle cycle)
+    {
+        if (!_watches.TryGetValue(target.Name, out var watch) || watch.Target != target)
+        {
+            return;
+        }
+
+        try
+        {
+            var listener = _listenerRule.Reads(target, cycle.Dns) ? listenerTables.Inspect(target.Port, target.ListenerPid, cycle.StartedAt) : null;
+            ReportUnreadableTable(watch, listener);
+            var host = new HostObservation(time.GetUtcNow(), watch.LogObservation(), listener);
+            watch.Publish(() => ForEachSink(target.Name, sink => sink.HostObserved(target, host)));
+        }
+        catch (Exception ex)
+        {
+            // A bug here must not stop the probe loop that called us; the next cycle tries again.
+            LogFailed(ex, target.Name, "reading its host signals");
+        }
+    }
+
+    public void TargetRemoved(string target)
+    {
+        if (_watches.TryRemove(target, out var watch))
+        {
+            Retire(watch);
+            if (watch.Target.ListenerPid is { } pid && !_watches.Values.Any(w => w.Target.ListenerPid == pid))
+            {
+                listenerTables.Forget(pid);
+            }
+        }
+
+        ForEachSink(target, sink => sink.TargetRemoved(target));
+    }
+
+    // The container may dispose this instance once per registration that hands it out: idempotent.
+    public void Dispose()
+    {
+        foreach (var name in _watches.Keys)
+        {
+            if (_watches.TryRemove(name, out var watch))
+            {
+                watch.Stop();
+                watch.Dispose();
+            }
+        }
+
+        _stopping.Dispose();
+    }
+
+    private static void Retire(TargetHostWatch watch)
+    {
+        watch.Stop();
+        _ = watch.Loop.ContinueWith(_ => watch.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private async Task FollowLogAsync(TargetHostWatch watch)
+    {
+        var target = watch.Target;
+        var log = watch.Log!;
+        var stopping = watch.Stopping;
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["Target"] = target.Name });
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var batch in log.ReadBatchesAsync(stopping).ConfigureAwait(false))
+                {
+                    watch.Counter!.Add(batch);
+                    var observation = watch.LogObservation()!;
+                    watch.Publish(() => ForEachSink(target.Name, sink => sink.LogObserved(target, observation)));
+                }
+
+                return;
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Expected failures never get here (the source reports and retries them); a bug is logged and the
+                // source restarted after a pause, from the end of the log like at start-up.
+                LogFailed(ex, target.Name, "following its log");
+            }
+
+            try
+            {
+                await Task.Delay(target.Interval > MinimumRestartDelay ? target.Interval : MinimumRestartDelay, time, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private void ReportUnreadableTable(TargetHostWatch watch, ListenerObservation? listener)
+    {
+        var unreadable = listener is { Complete: false };
+        if (unreadable && !watch.ListenerUnreadable)
+        {
+            LogTableUnreadable(watch.Target.Name, string.Join("; ", listener!.Errors));
+        }
+
+        watch.ListenerUnreadable = unreadable;
+    }
+
+    private void ForEachSink(string target, Action<IHostSignalSink> action)
+    {
+        foreach (var sink in _sinks)
+        {
+            try
+            {
+                action(sink);
+            }
+            catch (Exception ex)
+            {
+                LogFailed(ex, target, $"writing to {sink.GetType().Name}");
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = LogEvents.HostSignalsStarted, Level = LogLevel.Debug,
+        Message = "Host signals of target {Target}: server log {Log}, socket table {Table}")]
+    private partial void LogStarted(string target, string log, string table);
+
+    [LoggerMessage(EventId = LogEvents.HostSignalsFailed, Level = LogLevel.Error, Message = "Host signals of target {Target} failed unexpectedly while {Activity}")]
+    private partial void LogFailed(Exception exception, string target, string activity);
+
+    [LoggerMessage(EventId = LogEvents.ListenerTableUnreadable, Level = LogLevel.Warning,
+        Message = "Socket table for target {Target} cannot be read ({Errors}); its listener is reported unknown")]
+    private partial void LogTableUnreadable(string target, string errors);
+}
