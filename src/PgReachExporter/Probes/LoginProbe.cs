@@ -41,6 +41,8 @@ internal sealed class LoginProbe : IAsyncDisposable
         Database = target.Database,
         Username = target.Username,
         SslMode = target.SslMode,
+        // Npgsql's default (Prefer) makes a second attempt after a failed GSS-encrypted one: a probe is never retried.
+        GssEncryptionMode = GssEncryptionMode.Disable,
         Pooling = false,
         // Backstop only: the probe's own deadline (below) is what bounds the attempt.
         Timeout = (int)Math.Ceiling(target.ConnectTimeout.TotalSeconds) + 1,

@@ -125,6 +125,25 @@ public sealed class ReachabilityTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_failed_login_is_one_attempt_on_the_server_never_a_retry()
+    {
+        var cluster = await ClusterWithAppAsync();
+        Scrape scrape;
+        await using (var agent = await StartAsync(Config(
+            Target("once", "127.0.0.1", cluster.Port, password: "not-the-password", database: "orders", interval: "1s", timeout: "800ms"))))
+        {
+            scrape = await agent.WaitForAsync(s => s.Value("pgreach_login_probes_total", "target=once", "result=password_failed") >= 3);
+        }
+
+        var probes = (int)scrape.Value("pgreach_login_probes_total", "target=once", "result=password_failed")!.Value;
+        var logged = await cluster.WaitForLogAsync("password authentication failed");
+        var attempts = cluster.ReadLog().Split('\n').Count(l => l.Contains("password authentication failed for user \"app\"", StringComparison.Ordinal));
+        // One more attempt may have been under way when the scrape was taken.
+        Assert.InRange(attempts, probes, probes + 1);
+        Assert.NotEmpty(logged);
+    }
+
+    [Fact]
     public async Task Missing_role_and_missing_database_are_named()
     {
         var cluster = await ClusterWithAppAsync(new ClusterOptions { HbaLines = ["host all all 127.0.0.1/32 trust"] });
@@ -176,8 +195,8 @@ public sealed class ReachabilityTests(ClusterFixture fixture)
         await using var http = ForeignProtocolListener.Start(ForeignProtocol.Http, IPAddress.Loopback);
 
         var scrape = await ProbeOnceAsync(
-            Target("ssh", "127.0.0.1", ssh.Port, sslMode: "Prefer"),
-            Target("http", "127.0.0.1", http.Port, sslMode: "Disable"));
+            Target("ssh", "127.0.0.1", ssh.Port, sslMode: "Prefer", timeout: "3s", interval: "5s"),
+            Target("http", "127.0.0.1", http.Port, sslMode: "Disable", timeout: "3s", interval: "5s"));
 
         Assert.Equal("not_postgres", scrape.Current("pgreach_login_result", "target=ssh"));
         Assert.Equal("not_postgres", scrape.Current("pgreach_login_result", "target=http"));
