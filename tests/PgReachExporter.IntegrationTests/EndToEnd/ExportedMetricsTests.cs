@@ -29,13 +29,13 @@ public sealed class ExportedMetricsTests(ClusterFixture fixture, ITestOutputHelp
             string.Join(", ", missing));
     }
 
-    // Client-side targets only until the agent accepts the server-side and host-signal fields; then EveryFamilyConfig().
     [Fact]
     public async Task Promtool_check_metrics_finds_nothing_in_a_full_scrape()
     {
         await using var targets = await MetricFamilyTargets.StartAsync(fixture);
-        await using var agent = await StartAsync(targets.ClientSideConfig());
-        var scrape = await ScrapeUntilAsync(agent, _ => true);
+        await using var agent = await StartAsync(targets.EveryFamilyConfig());
+        var scrape = await ScrapeUntilAsync(agent, s => s.Find("pgreach_server_info").Any() && s.Find("pgreach_hba_client_allowed").Any()
+            && s.Find("pgreach_log_lines_total").Any() && s.Find("pgreach_listener_present").Any());
 
         var result = await ExternalTool.Promtool.RunAsync(["check", "metrics"], standardInput: scrape.Text);
 

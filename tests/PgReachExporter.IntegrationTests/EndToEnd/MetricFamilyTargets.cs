@@ -70,10 +70,6 @@ internal sealed class MetricFamilyTargets : IAsyncDisposable
         return Config(healthy, WrongPassword(), refused, BlackHole());
     }
 
-    /// <summary>The same targets with the client-side probes only.</summary>
-    public object ClientSideConfig() =>
-        Config(ClientSide("healthy", _cluster.Port, AppPassword), WrongPassword(), ClientSide("refused", _refusedPort, null), BlackHole());
-
     public async ValueTask DisposeAsync()
     {
         await _hole.DisposeAsync();
