@@ -56,7 +56,10 @@ internal static class AgentHost
         services.AddSingleton<ICycleSink, ProbeMetricsWriter>();
         services.AddSingleton<ICycleSink, ResultChangeLog>();
         services.AddSingleton<EvidenceStore>();
-        services.AddSingleton<IServerLogSourceFactory>(sp => new LocalLogSources(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => new LocalLogSources(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<RemoteLogSources>();
+        services.AddSingleton<IRemoteLogSink>(sp => sp.GetRequiredService<RemoteLogSources>());
+        services.AddSingleton<IServerLogSourceFactory, ServerLogSources>();
         services.AddSingleton(sp => new ListenerTables(time: sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IHostSignalSink, HostSignalMetricsWriter>();
         services.AddSingleton<IHostSignalSink, HostEvidenceRecorder>();
