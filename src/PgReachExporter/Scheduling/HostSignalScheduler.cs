@@ -22,6 +22,10 @@ internal sealed partial class HostSignalScheduler(
 {
     private static readonly TimeSpan MinimumRestartDelay = TimeSpan.FromSeconds(5);
 
+    // Targets whose cycles start within this window share one read of the socket table: at 1,000 local targets a
+    // read per cycle would cost more than the probes themselves, and a listener does not come and go that fast.
+    private static readonly TimeSpan ListenerTableFreshness = TimeSpan.FromSeconds(1);
+
     private readonly IHostSignalSink[] _sinks = [.. sinks];
     private readonly ConcurrentDictionary<string, TargetHostWatch> _watches = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
@@ -79,7 +83,7 @@ internal sealed partial class HostSignalScheduler(
 
         try
         {
-            var listener = _listenerRule.Reads(target, cycle.Dns) ? listenerTables.Inspect(target.Port, target.ListenerPid, cycle.StartedAt) : null;
+            var listener = _listenerRule.Reads(target, cycle.Dns) ? listenerTables.Inspect(target.Port, target.ListenerPid, cycle.StartedAt - ListenerTableFreshness) : null;
             ReportUnreadableTable(watch, listener);
             var host = new HostObservation(time.GetUtcNow(), watch.LogObservation(), listener);
             watch.Publish(() => ForEachSink(target.Name, sink => sink.HostObserved(target, host)));
