@@ -67,7 +67,8 @@ internal sealed class DemoLab : IAsyncDisposable
 
         await brokenHba.ConfigureAsync("127.0.0.1", ["host all app 127.0.0.1/32 scram-sha-256"], cancellationToken).ConfigureAwait(false);
         await StartOrThrowAsync(brokenHba, cancellationToken).ConfigureAwait(false);
-        await brokenHba.ExecuteAsync($"CREATE ROLE app LOGIN PASSWORD '{AppPassword}';", cancellationToken).ConfigureAwait(false);
+        await brokenHba.ExecuteAsync($"CREATE ROLE app LOGIN PASSWORD '{AppPassword}'", cancellationToken).ConfigureAwait(false);
+        await brokenHba.ExecuteAsync("CREATE DATABASE orders OWNER app", cancellationToken).ConfigureAwait(false);
         // A malformed line: the reload fails and the server keeps enforcing the old rules.
         await brokenHba.WriteHbaAsync(["host all app 127.0.0.1/32 scram-sha-256", "host all all 127.0.0.1/33 scram-sha-256"], cancellationToken).ConfigureAwait(false);
         await brokenHba.ReloadAsync(cancellationToken).ConfigureAwait(false);
