@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace PgReachExporter.IntegrationTests.Diagnosis;
 
 /// <summary>Debian's chromium, headless, with a fresh profile per run and a bound on every run.</summary>
@@ -45,33 +43,8 @@ internal static class HeadlessChromium
         var profile = Directory.CreateTempSubdirectory("pgreach-chromium-");
         try
         {
-            var start = new ProcessStartInfo(Executable)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var argument in QuietFlags.Append($"--user-data-dir={profile.FullName}").Concat(arguments))
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var bound = new CancellationTokenSource(RunBound);
-            try
-            {
-                await process.WaitForExitAsync(bound.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync(CancellationToken.None);
-                throw new TimeoutException($"chromium did not finish within {RunBound.TotalSeconds:0} s");
-            }
-
-            return (process.ExitCode, await stdout, await stderr);
+            var result = await OsCommand.RunAsync(Executable, QuietFlags.Append($"--user-data-dir={profile.FullName}").Concat(arguments), RunBound);
+            return (result.ExitCode, result.StandardOutput, result.StandardError);
         }
         finally
         {

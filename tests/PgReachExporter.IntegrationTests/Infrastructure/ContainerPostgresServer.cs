@@ -49,31 +49,6 @@ internal sealed class ContainerPostgresServer : IPostgresServer
         }
     }
 
-    public string ConnectionString(string username, string? password = null, string? database = null) => new NpgsqlConnectionStringBuilder
-    {
-        Host = Host,
-        Port = Port,
-        Username = username,
-        Password = password,
-        Database = database ?? "postgres",
-        Pooling = false,
-        Timeout = 10,
-    }.ConnectionString;
-
-    public Task<NpgsqlConnection> OpenSuperuserAsync(CancellationToken cancellationToken = default) =>
-        SqlText.OpenAsync(SuperuserConnectionString, cancellationToken);
-
-    public Task ExecuteAsync(string sql, CancellationToken cancellationToken = default) =>
-        SqlText.ExecuteAsync(this, sql, cancellationToken);
-
-    public Task<T?> ScalarAsync<T>(string sql, CancellationToken cancellationToken = default) =>
-        SqlText.ScalarAsync<T>(this, sql, cancellationToken);
-
-    public Task CreateRoleAsync(string name, string? password, bool login = true, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(SqlText.CreateRole(name, password, login), cancellationToken);
-
-    public Task CreateDatabaseAsync(string name, string? owner = null, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(SqlText.CreateDatabase(name, owner), cancellationToken);
 
     public ValueTask DisposeAsync() => _container.DisposeAsync();
 

@@ -20,31 +20,6 @@ public sealed partial class PostgresCluster
         Timeout = 10,
     }.ConnectionString;
 
-    public string ConnectionString(string username, string? password = null, string? database = null) => new NpgsqlConnectionStringBuilder
-    {
-        Host = Host,
-        Port = Port,
-        Username = username,
-        Password = password,
-        Database = database ?? "postgres",
-        Pooling = false,
-        Timeout = 10,
-    }.ConnectionString;
-
-    public Task<NpgsqlConnection> OpenSuperuserAsync(CancellationToken cancellationToken = default) =>
-        SqlText.OpenAsync(SuperuserConnectionString, cancellationToken);
-
-    public Task ExecuteAsync(string sql, CancellationToken cancellationToken = default) =>
-        SqlText.ExecuteAsync(this, sql, cancellationToken);
-
-    public Task<T?> ScalarAsync<T>(string sql, CancellationToken cancellationToken = default) =>
-        SqlText.ScalarAsync<T>(this, sql, cancellationToken);
-
-    public Task CreateRoleAsync(string name, string? password, bool login = true, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(SqlText.CreateRole(name, password, login), cancellationToken);
-
-    public Task CreateDatabaseAsync(string name, string? owner = null, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(SqlText.CreateDatabase(name, owner), cancellationToken);
 
     /// <summary>
     /// Replaces pg_hba.conf with <see cref="SuperuserHbaLine"/> followed by <paramref name="lines"/>; the file's
@@ -70,13 +45,13 @@ public sealed partial class PostgresCluster
     /// </summary>
     public async Task ReloadAsync(CancellationToken cancellationToken = default)
     {
-        var before = await ScalarAsync<DateTime>(ConfLoadTimeSql, cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync("SELECT pg_reload_conf()", cancellationToken).ConfigureAwait(false);
+        var before = await this.ScalarAsync<DateTime>(ConfLoadTimeSql, cancellationToken).ConfigureAwait(false);
+        await this.ExecuteAsync("SELECT pg_reload_conf()", cancellationToken).ConfigureAwait(false);
 
         // A config file with errors may leave the load time unchanged; the bound keeps that case short.
         var waited = Stopwatch.StartNew();
         while (waited.Elapsed < ReloadTimeout
-               && await ScalarAsync<DateTime>(ConfLoadTimeSql, cancellationToken).ConfigureAwait(false) <= before)
+               && await this.ScalarAsync<DateTime>(ConfLoadTimeSql, cancellationToken).ConfigureAwait(false) <= before)
         {
             await Task.Delay(20, cancellationToken).ConfigureAwait(false);
         }
