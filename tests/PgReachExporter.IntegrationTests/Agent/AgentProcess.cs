@@ -103,6 +103,8 @@ public sealed partial class AgentProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Sends SIGINT, as Ctrl+C in a terminal does.</summary>
     public void Interrupt() => Posix.Signal(_process.Id, 2);
 
