@@ -1,6 +1,9 @@
+using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using PgReachExporter.Configuration;
 using PgReachExporter.Lab;
+using PgReachExporter.Scheduling;
 
 namespace PgReachExporter.Cli;
 
@@ -13,6 +16,7 @@ internal static class DemoCommand
     public const string Name = "demo";
     public const string DefaultUrls = "http://127.0.0.1:9930";
     private const int Failed = 1;
+    private static readonly TimeSpan LogSourceBound = TimeSpan.FromSeconds(15);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -40,6 +44,13 @@ internal static class DemoCommand
             stopping.Cancel();
         };
         Console.CancelKeyPress += onCancel;
+
+        // SIGTERM (kill, docker stop, a service manager) removes the lab too, at any stage; only SIGKILL leaves it behind.
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stopping.Cancel();
+        });
         try
         {
             return await RunLabAsync(binaries, args, stopping.Token).ConfigureAwait(false);
@@ -84,6 +95,8 @@ internal static class DemoCommand
             await using (app.ConfigureAwait(false))
             {
                 await app.StartAsync(stopping).ConfigureAwait(false);
+                await WaitForLogSourceAsync(app.Services.GetRequiredService<HostSignalScheduler>(), DemoLab.BindFailureTarget, stopping)
+                    .ConfigureAwait(false);
                 await lab.StartFailingClusterAsync(stopping).ConfigureAwait(false);
                 PrintWelcome(lab, app.Urls.First());
                 try
@@ -100,6 +113,26 @@ internal static class DemoCommand
         }
 
         return 0;
+    }
+
+    // The failing cluster's "could not bind" lines are the scenario: started before the agent's first look at that
+    // log, they would count as history and be skipped. Bounded: the demo goes on (without the event) rather than hang.
+    private static async Task WaitForLogSourceAsync(HostSignalScheduler hostSignals, string target, CancellationToken stopping)
+    {
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        bound.CancelAfter(LogSourceBound);
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+        try
+        {
+            while (!hostSignals.LogSourceReady(target) && await poll.WaitForNextTickAsync(bound.Token).ConfigureAwait(false))
+            {
+            }
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync($"demo: the agent had not looked at the {target} log after {LogSourceBound.TotalSeconds:0} s; starting that cluster anyway")
+                .ConfigureAwait(false);
+        }
     }
 
     private static void PrintWelcome(DemoLab lab, string url)

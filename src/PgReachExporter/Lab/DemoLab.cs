@@ -14,6 +14,9 @@ internal sealed class DemoLab : IAsyncDisposable
     private const string Interval = "5s";
     private const string Timeout = "2s";
 
+    /// <summary>The target whose cluster fails to bind once the agent watches its log.</summary>
+    public const string BindFailureTarget = "bind-failure";
+
     private readonly List<IAsyncDisposable> _owned = [];
     private readonly string _root;
     private LabCluster? _failing;
@@ -89,7 +92,7 @@ internal sealed class DemoLab : IAsyncDisposable
             Target("no-hba-entry", "127.0.0.1", main, "reporting"),
             Target("reject-shadows-allow", "127.0.0.1", main, "auditor", expectedClient: true),
             Target("malformed-hba", "127.0.0.1", brokenHba, "app"),
-            Target("bind-failure", "127.0.0.1", _failing, "app"),
+            Target(BindFailureTarget, "127.0.0.1", _failing, "app"),
         };
         Scenarios =
         [
@@ -100,7 +103,7 @@ internal sealed class DemoLab : IAsyncDisposable
             ("no-hba-entry", "no pg_hba.conf line for the role"),
             ("reject-shadows-allow", "a reject line above the line that would allow the client"),
             ("malformed-hba", "a malformed pg_hba.conf line: the reload kept the old rules"),
-            ("bind-failure", "the postmaster could not bind its address"),
+            (BindFailureTarget, "the postmaster could not bind its address"),
         ];
         var config = new { PgReach = new { Interval, ConnectTimeout = Timeout, Targets = targets } };
         await File.WriteAllTextAsync(ConfigFile, JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true }), cancellationToken)

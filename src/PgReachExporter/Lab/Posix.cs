@@ -5,8 +5,10 @@ namespace PgReachExporter.Lab;
 /// <summary>The few libc calls .NET has no managed API for.</summary>
 internal static class Posix
 {
+    public const int SigInt = 2;
     public const int SigKill = 9;
     public const int SigQuit = 3;
+    public const int SigTerm = 15;
 
     public static bool IsRoot { get; } = OperatingSystem.IsLinux() && GetEffectiveUserId() == 0;
 

@@ -95,6 +95,14 @@ internal sealed partial class HostSignalScheduler(
         }
     }
 
+    /// <summary>
+    /// True once the target's log source has made its first look (found its file and placed itself at the end, or
+    /// found none, so a file that appears later is read from its start). Lines written before that look may be
+    /// skipped as history; callers that cause log lines on purpose (the demo lab) wait for this first.
+    /// </summary>
+    public bool LogSourceReady(string target) =>
+        _watches.TryGetValue(target, out var watch) && watch.Log is { } log && log.Health().State != LogTailerState.Starting;
+
     public void TargetRemoved(string target)
     {
         if (_watches.TryRemove(target, out var watch))

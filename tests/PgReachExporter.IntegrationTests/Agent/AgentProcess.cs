@@ -105,8 +105,8 @@ public sealed partial class AgentProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Sends SIGINT, as Ctrl+C in a terminal does.</summary>
-    public void Interrupt() => Posix.Signal(_process.Id, 2);
+    /// <summary>Sends a signal, e.g. SIGINT as Ctrl+C in a terminal does.</summary>
+    public void Signal(int signal) => Posix.Signal(_process.Id, signal);
 
     /// <summary>Waits for the process to exit on its own and returns its exit code.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)

@@ -1,9 +1,10 @@
 using System.Text.Json;
 using PgReachExporter.IntegrationTests.Agent;
+using PgReachExporter.Lab;
 
 namespace PgReachExporter.IntegrationTests.Demo;
 
-/// <summary>The README's first command: every failure mode of the lab diagnosed live, and everything removed on Ctrl+C.</summary>
+/// <summary>The README's first command: every failure mode of the lab diagnosed live, and everything removed on Ctrl+C or SIGTERM.</summary>
 public sealed class DemoLabTests
 {
     // The cause each scenario is about, and every finding its verdict holds (nothing unrelated may show up).
@@ -31,10 +32,14 @@ public sealed class DemoLabTests
         ["bind-failure"] = ["bind_failure", "listener_down"],
     };
 
-    [Fact]
-    public async Task Demo_shows_every_diagnosis_live_and_removes_everything_on_ctrl_c()
+    [Theory]
+    [InlineData(Posix.SigInt)]
+    [InlineData(Posix.SigTerm)]
+    public async Task Demo_shows_every_diagnosis_live_and_removes_everything_when_stopped(int signal)
     {
-        await using var demo = AgentProcess.Start(["demo", "--urls", "http://127.0.0.1:0"]);
+        // A process started in the background by a non-interactive shell inherits SIGINT ignored (CI may run the suite
+        // that way), and the runtime then keeps ignoring it; in a terminal Ctrl+C is never ignored, so neither is it here.
+        await using var demo = AgentProcess.Start(["demo", "--urls", "http://127.0.0.1:0"], launcher: ["env", "--default-signal=INT"]);
         try
         {
             var url = await demo.WaitUntilListeningAsync(TimeSpan.FromSeconds(120));
@@ -57,7 +62,7 @@ public sealed class DemoLabTests
             var labDirectory = Path.Combine(Path.GetTempPath(), $"pgreach-demo-{demo.ProcessId}");
             Assert.True(Directory.Exists(labDirectory));
 
-            demo.Interrupt();
+            demo.Signal(signal);
 
             Assert.Equal(0, await demo.WaitForExitAsync(TimeSpan.FromSeconds(60)));
             Assert.False(Directory.Exists(labDirectory), $"{labDirectory} was left behind");
@@ -68,7 +73,7 @@ public sealed class DemoLabTests
             // Its clusters run detached from the process tree: a failed run must still stop them through the demo's own Ctrl+C path.
             if (!demo.HasExited)
             {
-                demo.Interrupt();
+                demo.Signal(signal);
                 await demo.WaitForExitAsync(TimeSpan.FromSeconds(60));
             }
         }
