@@ -9,7 +9,6 @@ using PgReachExporter.Scheduling;
 using PgReachExporter.Web;
 using Prometheus;
 using Serilog;
-using Serilog.Events;
 using Serilog.Formatting.Compact;
 
 namespace PgReachExporter;
@@ -29,7 +28,7 @@ internal static class AgentHost
             AgentConfigurationSources.ConfigFileFrom(builder.Configuration, builder.Environment.ContentRootPath),
             args);
         environment ??= LibpqEnvironment.FromProcess();
-        var settings = sources.ReadSettings(environment);
+        var (settings, logLevels) = sources.ReadStartup(environment);
         if (sources.ConfigFile is not null)
         {
             // Host settings such as Urls or Serilog may live in the same file.
@@ -41,7 +40,7 @@ internal static class AgentHost
             builder.WebHost.UseUrls(DefaultUrls);
         }
 
-        ConfigureLogging(builder);
+        ConfigureLogging(builder, logLevels);
         var registry = Prometheus.Metrics.NewCustomRegistry();
         DotNetStats.Register(registry);
         var services = builder.Services;
@@ -84,18 +83,18 @@ internal static class AgentHost
         return app;
     }
 
-    private static void ConfigureLogging(WebApplicationBuilder builder)
+    private static void ConfigureLogging(WebApplicationBuilder builder, LogLevelSettings levels)
     {
         var format = builder.Configuration[$"{AgentSettingsReader.SectionName}:LogFormat"] ?? builder.Configuration["log-format"] ?? LogFormats.Text;
         var json = string.Equals(format, LogFormats.Json, StringComparison.OrdinalIgnoreCase);
         builder.Services.AddSerilog((_, logger) =>
         {
-            logger.MinimumLevel.Information()
-                .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
-                .MinimumLevel.Override("Microsoft.Extensions.Hosting", LogEventLevel.Warning)
-                .MinimumLevel.Override("Npgsql", LogEventLevel.Warning)
-                .ReadFrom.Configuration(builder.Configuration)
-                .Enrich.FromLogContext();
+            logger.MinimumLevel.Is(levels.Default).Enrich.FromLogContext();
+            foreach (var (source, level) in levels.Overrides)
+            {
+                logger.MinimumLevel.Override(source, level);
+            }
+
             if (json)
             {
                 logger.WriteTo.Console(new RenderedCompactJsonFormatter());

@@ -38,14 +38,17 @@ internal sealed partial class AgentProcess : IAsyncDisposable
 
     public static async Task<AgentProcess> StartAsync(HarnessOptions options, string configFile, string workingDirectory, CancellationToken cancellation)
     {
-        var start = new ProcessStartInfo("dotnet")
+        // A .dll runs on the shared runtime; anything else is a native build (dotnet publish -p:PublishAot=true) run as is.
+        var managed = options.AgentAssembly.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+        var start = new ProcessStartInfo(managed ? "dotnet" : options.AgentAssembly)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { options.AgentAssembly, "--config", configFile, "--urls", "http://127.0.0.1:0" })
+        string[] arguments = ["--config", configFile, "--urls", "http://127.0.0.1:0"];
+        foreach (var argument in managed ? arguments.Prepend(options.AgentAssembly) : arguments)
         {
             start.ArgumentList.Add(argument);
         }

@@ -41,7 +41,8 @@ internal sealed record HarnessOptions
           --intervals N            intervals in each measured phase (default 3)
           --scrapes N              /metrics requests spread over the scrape phase (default 200)
           --no-scrape-phase        measure probes only
-          --agent PATH             PgReachExporter.dll to start (default: the Release build of src/PgReachExporter)
+          --agent PATH             PgReachExporter.dll, or a native (AOT) PgReachExporter executable, to start
+                                   (default: the Release build of src/PgReachExporter)
           --agent-env NAME=VALUE   environment variable for the agent process (repeatable), e.g. DOTNET_GCgen0size=0x400000
 
         Durations: 15s, 500ms, 2m or plain seconds. Exit code 0 when every goal is met, 1 when one is missed, 2 on error.

@@ -47,6 +47,33 @@ internal sealed record AgentConfigurationSources(string ContentRoot, string Envi
         }
     }
 
+    /// <summary>
+    /// What start-up needs: the agent settings and its own log levels, from one freshly built configuration. Every
+    /// problem in either is reported together.
+    /// </summary>
+    public (AgentSettings Settings, LogLevelSettings LogLevels) ReadStartup(LibpqEnvironment environment)
+    {
+        var configuration = Build();
+        var errors = new List<ConfigurationError>();
+        var settings = Collect(() => AgentSettingsReader.Read(configuration, Description, environment), errors);
+        var levels = Collect(() => LogLevelSettings.Read(configuration, Description), errors);
+        return errors.Count == 0 ? (settings!, levels!) : throw new ConfigurationException(errors);
+    }
+
+    private static T? Collect<T>(Func<T> read, List<ConfigurationError> errors)
+        where T : class
+    {
+        try
+        {
+            return read();
+        }
+        catch (ConfigurationException ex)
+        {
+            errors.AddRange(ex.Errors);
+            return null;
+        }
+    }
+
     /// <summary>Reads and validates the agent settings from a freshly built configuration.</summary>
     public AgentSettings ReadSettings(LibpqEnvironment environment) =>
         AgentSettingsReader.Read(Build(), Description, environment);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace PgReachExporter.Lab;
 
@@ -83,7 +84,7 @@ internal sealed class DemoLab : IAsyncDisposable
         _owned.Add(hole);
         var nothing = FreePort();
 
-        var targets = new List<Dictionary<string, object?>>
+        var targets = new List<JsonObject>
         {
             Target("healthy", "127.0.0.1", main, "app"),
             Target("localhost-only", "127.0.0.2", main, "app"),
@@ -105,8 +106,11 @@ internal sealed class DemoLab : IAsyncDisposable
             ("malformed-hba", "a malformed pg_hba.conf line: the reload kept the old rules"),
             (BindFailureTarget, "the postmaster could not bind its address"),
         ];
-        var config = new { PgReach = new { Interval, ConnectTimeout = Timeout, Targets = targets } };
-        await File.WriteAllTextAsync(ConfigFile, JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true }), cancellationToken)
+        var config = new JsonObject
+        {
+            ["PgReach"] = new JsonObject { ["Interval"] = Interval, ["ConnectTimeout"] = Timeout, ["Targets"] = new JsonArray([.. targets]) },
+        };
+        await File.WriteAllTextAsync(ConfigFile, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -119,10 +123,10 @@ internal sealed class DemoLab : IAsyncDisposable
         }
     }
 
-    private static Dictionary<string, object?> Target(string name, string host, LabCluster? cluster = null, string username = "app",
+    private static JsonObject Target(string name, string host, LabCluster? cluster = null, string username = "app",
         int? port = null, bool expectedClient = false)
     {
-        var target = new Dictionary<string, object?>
+        var target = new JsonObject
         {
             ["Name"] = name,
             ["Host"] = host,
@@ -134,14 +138,17 @@ internal sealed class DemoLab : IAsyncDisposable
         };
         if (cluster is not null)
         {
-            target["Monitoring"] = new { Uri = cluster.MonitoringUri };
+            target["Monitoring"] = new JsonObject { ["Uri"] = cluster.MonitoringUri };
             target["LogPath"] = Path.Combine(cluster.LogDirectory, "*.log");
             target["LocalListener"] = true;
         }
 
         if (expectedClient)
         {
-            target["ExpectedClients"] = new[] { new { Name = username, Address = "127.0.0.1", Database = "orders", User = username, Type = "host" } };
+            target["ExpectedClients"] = new JsonArray(new JsonObject
+            {
+                ["Name"] = username, ["Address"] = "127.0.0.1", ["Database"] = "orders", ["User"] = username, ["Type"] = "host",
+            });
         }
 
         return target;

@@ -30,9 +30,12 @@ public sealed partial class AgentProcess : IAsyncDisposable
     /// <param name="args">The agent's arguments.</param>
     /// <param name="environment">Variables to set for it.</param>
     /// <param name="launcher">A command that runs the agent (it execs its arguments), e.g. setpriv to drop capabilities.</param>
-    public static AgentProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, IReadOnlyList<string>? launcher = null)
+    /// <param name="executable">A native build of the agent to run instead of PgReachExporter.dll on the shared runtime.</param>
+    public static AgentProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, IReadOnlyList<string>? launcher = null,
+        string? executable = null)
     {
-        var info = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : "dotnet")
+        string[] command = executable is null ? ["dotnet", AgentDll] : [executable];
+        var info = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -40,15 +43,12 @@ public sealed partial class AgentProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        if (launcher is { Count: > 0 })
+        var words = launcher is { Count: > 0 } ? [.. launcher.Skip(1), .. command] : command.Skip(1);
+        foreach (var word in words)
         {
-            foreach (var word in launcher.Skip(1).Append("dotnet"))
-            {
-                info.ArgumentList.Add(word);
-            }
+            info.ArgumentList.Add(word);
         }
 
-        info.ArgumentList.Add(AgentDll);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

@@ -27,6 +27,8 @@ public sealed class AgentProcessTests(ClusterFixture fixture) : IDisposable
     [InlineData("""{ "PgReach": { "Targets": [ { "Name": "orders", "Uri": "postgresql://x:Very-Secret-Pw-7731@db:0/x" } ] } }""", "target 'orders': field 'Uri'")]
     [InlineData("""{ "PgReach": { "Targets": [ { "Name": "orders", "Host": "db", "Interval": "2s", "ConnectTimeout": "3s" } ] } }""", "target 'orders': field 'ConnectTimeout'")]
     [InlineData("""{ "PgReach": { "Targets": [ ] """, "cannot be read as JSON")]
+    [InlineData("""{ "Serilog": { "MinimumLevel": { "Default": "Chatty" } } }""", "field 'Serilog:MinimumLevel:Default': 'Chatty' is not a log level")]
+    [InlineData("""{ "Serilog": { "WriteTo": [ { "Name": "File" } ] } }""", "field 'Serilog:WriteTo': not read by the agent")]
     public async Task Bad_configuration_stops_start_up_with_exit_code_2_and_one_clear_message(string json, string expected)
     {
         var file = WriteConfig(json);
