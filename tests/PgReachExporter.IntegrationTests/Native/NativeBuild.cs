@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using PgReachExporter.IntegrationTests.Deploy;
 using PgReachExporter.Lab;
 
@@ -11,6 +12,9 @@ namespace PgReachExporter.IntegrationTests.Native;
 public sealed class NativeBuild : IAsyncLifetime
 {
     private static readonly TimeSpan PublishBound = TimeSpan.FromMinutes(10);
+
+    // This machine's own: linux-x64 or linux-arm64.
+    private static readonly string RuntimeIdentifier = $"linux-{RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant()}";
     private string _root = "";
 
     /// <summary>The native PgReachExporter executable.</summary>
@@ -28,7 +32,7 @@ public sealed class NativeBuild : IAsyncLifetime
         CopySources(RepositoryLayout.PathOf("src"), sources);
         var output = Path.Combine(_root, "out");
         var publish = await OsCommand.RunAsync("dotnet",
-            ["publish", Path.Combine(sources, "PgReachExporter"), "-c", "Release", "-r", "linux-x64", "-o", output, "-nologo"], PublishBound);
+            ["publish", Path.Combine(sources, "PgReachExporter"), "-c", "Release", "-r", RuntimeIdentifier, "-o", output, "-nologo"], PublishBound);
         Executable = Path.Combine(output, "PgReachExporter");
         if (!publish.Succeeded || !File.Exists(Executable))
         {
