@@ -39,7 +39,9 @@ public sealed class HostSignalLifecycleTests(ClusterFixture fixture)
         var keep = LogTarget("keep", cluster, cluster.LogFilePath, host: "127.0.0.1");
         var gone = LogTarget("gone", cluster, cluster.LogFilePath, host: "127.0.0.1");
         await using var agent = await RunningAgent.StartAsync(RunningAgent.Config(keep, gone));
+        // Both read the same file, each with its own reader that starts at the end: wait for each (one may start later).
         await WaitUntilReadingAsync(agent, "gone", cluster);
+        await WaitUntilReadingAsync(agent, "keep", cluster);
         var before = await agent.WaitForAsync(s => s.Value("pgreach_listener_present", "target=gone") == 1
             && s.Value("pgreach_listener_present", "target=keep") == 1 && Count(s, "keep", "password_failed") >= 1);
 
