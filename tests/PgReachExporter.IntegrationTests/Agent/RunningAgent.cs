@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using PgReachExporter.Configuration;
@@ -17,7 +18,12 @@ public sealed class RunningAgent : IAsyncDisposable
         Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
     }
 
+    private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(100);
+
     public Uri BaseAddress { get; }
+
+    /// <summary>The agent's services, for tests that play the part of an evidence provider.</summary>
+    public IServiceProvider Services => _app.Services;
     public HttpClient Http { get; }
 
     /// <summary>The --config file the agent watches; rewrite it to reload.</summary>
@@ -46,6 +52,10 @@ public sealed class RunningAgent : IAsyncDisposable
         return new RunningAgent(app, new Uri(address), configFile);
     }
 
+    /// <summary>Starts the agent probing <paramref name="targets"/> (objects serialised as the PgReach:Targets entries).</summary>
+    public static Task<RunningAgent> StartWithTargetsAsync(IEnumerable<object> targets, string interval = "1s", string connectTimeout = "500ms") =>
+        StartAsync(new { PgReach = new { Interval = interval, ConnectTimeout = connectTimeout, Targets = targets.ToArray() } });
+
     /// <summary>A target object in the documented configuration shape.</summary>
     public static Dictionary<string, object?> Target(string name, string host, int port, string username = "app", string? password = null,
         string database = "postgres", string timeout = "1s", string interval = "2s", string sslMode = "Disable") => new()
@@ -66,6 +76,32 @@ public sealed class RunningAgent : IAsyncDisposable
     /// <summary>Waits until the target's one-hot login result is set, and returns the scrape.</summary>
     public Task<Scrape> WaitForLoginAsync(string target, TimeSpan? timeout = null) =>
         WaitForAsync(s => s.Current("pgreach_login_result", $"target={target}") is not null, timeout, $"login result of {target}");
+
+    /// <summary>Polls GET /api/targets until <paramref name="ready"/> holds for its document, or fails after the bound.</summary>
+    public async Task<JsonElement> WaitForTargetsAsync(Func<JsonElement, bool> ready, TimeSpan bound)
+    {
+        var waited = Stopwatch.StartNew();
+        string last = "";
+        while (waited.Elapsed < bound)
+        {
+            last = await Http.GetStringAsync("/api/targets");
+            using var document = JsonDocument.Parse(last);
+            if (ready(document.RootElement))
+            {
+                return document.RootElement.Clone();
+            }
+
+            await Task.Delay(PollEvery);
+        }
+
+        throw new TimeoutException($"/api/targets did not reach the expected state within {bound.TotalSeconds:0} s; last answer:\n{last}");
+    }
+
+    /// <summary>Waits until every target has a verdict whose state is the expected one.</summary>
+    public Task<JsonElement> WaitForStatesAsync(IReadOnlyDictionary<string, string> states, TimeSpan bound) =>
+        WaitForTargetsAsync(root => states.All(expected =>
+            root.GetProperty("targets").EnumerateArray().Any(t =>
+                t.GetProperty("name").GetString() == expected.Key && t.GetProperty("state").GetString() == expected.Value)), bound);
 
     public async ValueTask DisposeAsync()
     {

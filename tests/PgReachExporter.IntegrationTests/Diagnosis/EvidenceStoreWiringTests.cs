@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using PgReachExporter.Diagnosis;
+using PgReachExporter.IntegrationTests.Agent;
 using PgReachExporter.IntegrationTests.Infrastructure;
 
 namespace PgReachExporter.IntegrationTests.Diagnosis;
@@ -15,7 +16,7 @@ public sealed class EvidenceStoreWiringTests(ClusterFixture fixture)
         // The shared server listens on 127.0.0.1 only, so its port on 127.0.0.2 refuses. The agent's own socket table
         // would tell that at once; it is switched off so the server evidence is the only source.
         var server = await fixture.DefaultServerAsync();
-        await using var agent = await InProcessAgent.StartAsync(
+        await using var agent = await RunningAgent.StartWithTargetsAsync(
             [new { Name = "other-loopback", Host = "127.0.0.2", Port = server.Port, Database = "postgres", Username = "app", LocalListener = false }]);
         var bound = TimeSpan.FromSeconds(30);
         await agent.WaitForTargetsAsync(root => Causes(root).Contains("listener_down"), bound);

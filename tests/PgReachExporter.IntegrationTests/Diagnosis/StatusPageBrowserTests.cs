@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using PgReachExporter.IntegrationTests.Agent;
 using PgReachExporter.IntegrationTests.Infrastructure;
 
 namespace PgReachExporter.IntegrationTests.Diagnosis;
@@ -22,7 +23,7 @@ public sealed class StatusPageBrowserTests(ClusterFixture fixture)
         await using var silent = SilentListener.Start();
         var refusedPort = FreePort.Allocate(IPAddress.Parse("127.0.0.2"));
 
-        await using var agent = await InProcessAgent.StartAsync(
+        await using var agent = await RunningAgent.StartWithTargetsAsync(
         [
             new { Name = "healthy", Host = server.Host, Port = server.Port, Database = "postgres", Username = role, Password },
             new { Name = "wrong-password", Uri = $"postgresql://{role}:{WrongPassword}@{server.Host}:{server.Port}/postgres" },
@@ -72,7 +73,7 @@ public sealed class StatusPageBrowserTests(ClusterFixture fixture)
         await server.CreateRoleAsync(role, Password);
         var refusedPort = FreePort.Allocate(IPAddress.Parse("127.0.0.2"));
 
-        await using var agent = await InProcessAgent.StartAsync(
+        await using var agent = await RunningAgent.StartWithTargetsAsync(
         [
             new { Name = "healthy", Host = server.Host, Port = server.Port, Database = "postgres", Username = role, Password },
             new { Name = "refused", Host = "127.0.0.2", Port = refusedPort, Database = "orders", Username = role },
@@ -103,7 +104,7 @@ public sealed class StatusPageBrowserTests(ClusterFixture fixture)
     public async Task The_page_refreshes_itself_from_the_agent()
     {
         var refusedPort = FreePort.Allocate(IPAddress.Parse("127.0.0.2"));
-        await using var agent = await InProcessAgent.StartAsync([new { Name = "refused", Host = "127.0.0.2", Port = refusedPort, Username = "app" }]);
+        await using var agent = await RunningAgent.StartWithTargetsAsync([new { Name = "refused", Host = "127.0.0.2", Port = refusedPort, Username = "app" }]);
         await agent.WaitForStatesAsync(new Dictionary<string, string> { ["refused"] = "critical" }, VerdictBound);
 
         var dom = await HeadlessChromium.DumpDomAfterAsync(new Uri(agent.BaseAddress, "/status"), TimeSpan.FromSeconds(12));
