@@ -85,7 +85,7 @@ internal static partial class AgentSettingsReader
         var timeout = fromUri.ConnectTimeout ?? ReadDuration(section, "ConnectTimeout", source, label, errors, prefix) ?? defaults.ConnectTimeout;
         var statementTimeout = ReadDuration(section, "StatementTimeout", source, label, errors, prefix)
             ?? TimeSpan.FromTicks(Math.Min(MonitoringDefinition.DefaultStatementTimeout.Ticks, defaults.Interval.Ticks / 2));
-        var readLog = ReadBoolean(section["ReadServerLog"], "ReadServerLog", Fail) ?? false;
+        var readLog = ReadBool(section["ReadServerLog"], "ReadServerLog", Fail) ?? false;
         if (timeout >= defaults.Interval)
         {
             Fail("ConnectTimeout", $"{DurationParser.Format(timeout)} must be shorter than the interval {DurationParser.Format(defaults.Interval)}");
@@ -231,22 +231,6 @@ internal static partial class AgentSettingsReader
         }
 
         return new ExpectedIdentity { Port = port, VersionMajor = major, SystemIdentifier = identifier };
-    }
-
-    private static bool? ReadBoolean(string? text, string field, Action<string, string> fail)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (bool.TryParse(text, out var value))
-        {
-            return value;
-        }
-
-        fail(field, $"must be true or false, got '{text}'");
-        return null;
     }
 
     /// <summary>An IP address, or one with a prefix length (host bits may be set: the client is anywhere in the subnet).</summary>

@@ -52,15 +52,6 @@ public sealed class NativeBuild : IAsyncLifetime
 
     private static void CopySources(string from, string to)
     {
-        foreach (var directory in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
-        {
-            var relative = Path.GetRelativePath(from, directory);
-            if (!IsBuildOutput(relative))
-            {
-                Directory.CreateDirectory(Path.Combine(to, relative));
-            }
-        }
-
         foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
         {
             var relative = Path.GetRelativePath(from, file);
