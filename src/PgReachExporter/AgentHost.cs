@@ -47,6 +47,7 @@ internal static class AgentHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(registry);
         services.AddSingleton(new ReachMetrics(Prometheus.Metrics.WithCustomRegistry(registry)));
+        services.AddSingleton<MetricsExposition>();
         services.AddSingleton(sp => new TargetSetMonitor(settings, () => sources.ReadSettings(environment), sources.ConfigFile,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TargetSetMonitor>>()));
         services.AddSingleton<AgentMetricsWriter>();
@@ -78,7 +79,7 @@ internal static class AgentHost
 
         var app = builder.Build();
         app.Services.GetRequiredService<AgentMetricsWriter>();
-        AgentEndpoints.Map(app, registry);
+        AgentEndpoints.Map(app);
         LogStart(app, settings);
         return app;
     }

@@ -68,7 +68,7 @@ internal sealed class ProbeMetricsWriter(ReachMetrics metrics) : ICycleSink
         {
             foreach (var (address, family) in previous.Except(current))
             {
-                ReachMetrics.RemoveSeries(metrics.TcpConnectResult, l => l[0] == name && l[1] == address && l[2] == family);
+                metrics.TcpConnectResult.RemoveWhere(l => l[0] == name && l[1] == address && l[2] == family);
                 ReachMetrics.RemoveSeries(metrics.TcpConnectDuration, l => l[0] == name && l[1] == address && l[2] == family);
             }
         }
@@ -76,7 +76,7 @@ internal sealed class ProbeMetricsWriter(ReachMetrics metrics) : ICycleSink
         _addresses[name] = current;
         foreach (var tcp in observations)
         {
-            ReachMetrics.SetOneHot(metrics.TcpConnectResult, TcpConnectResults.All, tcp.Result, TcpConnectResults.Label, name, tcp.Address, tcp.Family);
+            metrics.TcpConnectResult.Set(tcp.Result, name, tcp.Address, tcp.Family);
             metrics.TcpConnectDuration.WithLabels(name, tcp.Address, tcp.Family).Set(tcp.Duration.TotalSeconds);
             metrics.TcpProbes.WithLabels(name, tcp.Result.Label()).Inc();
         }
@@ -84,7 +84,7 @@ internal sealed class ProbeMetricsWriter(ReachMetrics metrics) : ICycleSink
 
     private void WriteLogin(string name, LoginObservation login)
     {
-        ReachMetrics.SetOneHot(metrics.LoginResult, LoginResults.All, login.Result, LoginResults.Label, name);
+        metrics.LoginResult.Set(login.Result, name);
         metrics.LoginDuration.WithLabels(name).Set(login.Duration.TotalSeconds);
         metrics.LoginProbes.WithLabels(name, login.Result.Label()).Inc();
         if (login.ServerVersion is { } version)

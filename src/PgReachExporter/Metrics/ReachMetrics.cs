@@ -1,3 +1,5 @@
+using PgReachExporter.Classification;
+using PgReachExporter.Probes.ServerChecks;
 using Prometheus;
 
 namespace PgReachExporter.Metrics;
@@ -10,21 +12,22 @@ internal sealed class ReachMetrics
 {
     private readonly List<Action<string>> _perTargetRemovers = [];
     private readonly List<Action<string>> _serverRemovers = [];
+    private readonly List<IExposedFamily> _exposed = [];
 
     public ReachMetrics(IMetricFactory factory)
     {
-        TcpConnectResult = PerTarget(factory.CreateGauge("pgreach_tcp_connect_result",
+        TcpConnectResult = PerTarget(new OneHotGauge<TcpConnectResult>("pgreach_tcp_connect_result",
             "Result of the last TCP connect to each resolved address of the target: 1 for the current result, 0 for the others.",
-            ["target", "address", "family", "result"]));
+            ["target", "address", "family"], "result", TcpConnectResults.All, TcpConnectResults.Label));
         TcpConnectDuration = PerTarget(factory.CreateGauge("pgreach_tcp_connect_duration_seconds",
             "Time the last TCP connect to each address took to succeed or fail, in seconds.",
             ["target", "address", "family"]));
         TcpProbes = PerTarget(factory.CreateCounter("pgreach_tcp_probes_total",
             "TCP connect attempts by result, one per resolved address per cycle; rate() of result=\"timeout\" is the timeout rate.",
             ["target", "result"]));
-        LoginResult = PerTarget(factory.CreateGauge("pgreach_login_result",
+        LoginResult = PerTarget(new OneHotGauge<LoginResult>("pgreach_login_result",
             "Result of the last login attempt (fresh unpooled connection through authentication): 1 for the current result, 0 for the others.",
-            ["target", "result"]));
+            ["target"], "result", LoginResults.All, LoginResults.Label));
         LoginDuration = PerTarget(factory.CreateGauge("pgreach_login_duration_seconds",
             "Time the last login attempt took to succeed or fail, in seconds.", ["target"]));
         LoginProbes = PerTarget(factory.CreateCounter("pgreach_login_probes_total",
@@ -51,9 +54,9 @@ internal sealed class ReachMetrics
         MonitoringUp = PerTargetServer(factory.CreateGauge("pgreach_monitoring_up",
             "1 when the target's monitoring connection is open, 0 while the agent reconnects; only targets with a monitoring connection have it.",
             ["target"]));
-        ServerCheckResult = PerTargetServer(factory.CreateGauge("pgreach_server_check_result",
+        ServerCheckResult = PerTargetServer(new OneHotGauge<ServerCheckResult>("pgreach_server_check_result",
             "Result of each server-side check in the last cycle (ok, permission_denied, unsupported, error): 1 for the current result, 0 for the others. Absent while the monitoring connection is down.",
-            ["target", "check", "result"]));
+            ["target", "check"], "result", ServerChecks.Results, ServerChecks.Label));
         ServerChecksDuration = PerTargetServer(factory.CreateGauge("pgreach_server_checks_duration_seconds",
             "Time the last cycle of server-side checks took, in seconds.", ["target"]));
         ServerInfo = PerTargetServer(factory.CreateGauge("pgreach_server_info",
@@ -123,10 +126,10 @@ internal sealed class ReachMetrics
             "Unix time of the last successful configuration load.");
     }
 
-    public Gauge TcpConnectResult { get; }
+    public OneHotGauge<TcpConnectResult> TcpConnectResult { get; }
     public Gauge TcpConnectDuration { get; }
     public Counter TcpProbes { get; }
-    public Gauge LoginResult { get; }
+    public OneHotGauge<LoginResult> LoginResult { get; }
     public Gauge LoginDuration { get; }
     public Counter LoginProbes { get; }
     public Gauge LoginServerVersion { get; }
@@ -139,7 +142,7 @@ internal sealed class ReachMetrics
     public Gauge Diagnosis { get; }
     public Counter DiagnosisChanges { get; }
     public Gauge MonitoringUp { get; }
-    public Gauge ServerCheckResult { get; }
+    public OneHotGauge<ServerCheckResult> ServerCheckResult { get; }
     public Gauge ServerChecksDuration { get; }
     public Gauge ServerInfo { get; }
     public Gauge SettingPendingRestart { get; }
@@ -170,6 +173,9 @@ internal sealed class ReachMetrics
     public Gauge ConfigReloadSuccessful { get; }
     public Gauge ConfigReloadSuccessTimestamp { get; }
 
+    /// <summary>The families written by the agent itself rather than by prometheus-net (see <see cref="OneHotGauge{T}"/>).</summary>
+    public IReadOnlyList<IExposedFamily> ExposedFamilies => _exposed;
+
     /// <summary>Registers a family whose first label is "target" so that <see cref="RemoveTarget"/> covers it.</summary>
     public TCollector PerTarget<TCollector>(TCollector family) where TCollector : Collector
     {
@@ -181,6 +187,21 @@ internal sealed class ReachMetrics
     public TCollector PerTargetServer<TCollector>(TCollector family) where TCollector : Collector
     {
         _serverRemovers.Add(target => RemoveSeries(family, labels => labels[0] == target));
+        return PerTarget(family);
+    }
+
+    /// <summary>A one-hot family whose first leading label is "target", written into /metrics by the agent.</summary>
+    public OneHotGauge<T> PerTarget<T>(OneHotGauge<T> family) where T : struct, Enum
+    {
+        _perTargetRemovers.Add(target => family.RemoveWhere(labels => labels[0] == target));
+        _exposed.Add(family);
+        return family;
+    }
+
+    /// <summary>A one-hot family fed by the monitoring connection.</summary>
+    public OneHotGauge<T> PerTargetServer<T>(OneHotGauge<T> family) where T : struct, Enum
+    {
+        _serverRemovers.Add(target => family.RemoveWhere(labels => labels[0] == target));
         return PerTarget(family);
     }
 
@@ -230,19 +251,6 @@ internal sealed class ReachMetrics
                 break;
             default:
                 throw new ArgumentException($"Unsupported metric family type {family.GetType().Name}", nameof(family));
-        }
-    }
-
-    /// <summary>Sets a one-hot family: 1 for the current value, 0 for every other value of the closed set.</summary>
-    public static void SetOneHot<T>(Gauge family, IReadOnlyList<T> all, T current, Func<T, string> label, params string[] leadingLabels)
-    {
-        foreach (var value in all)
-        {
-            // A fresh array per child: prometheus-net keeps the array it is given as the child's identity.
-            var labels = new string[leadingLabels.Length + 1];
-            leadingLabels.CopyTo(labels, 0);
-            labels[^1] = label(value);
-            family.WithLabels(labels).Set(EqualityComparer<T>.Default.Equals(value, current) ? 1 : 0);
         }
     }
 }

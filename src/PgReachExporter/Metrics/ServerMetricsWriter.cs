@@ -37,7 +37,7 @@ internal sealed class ServerMetricsWriter(ReachMetrics metrics) : IServerViewSin
         metrics.ServerChecksDuration.WithLabels(name).Set(view.Duration.TotalSeconds);
         foreach (var (check, result, _) in view.CheckResults)
         {
-            ReachMetrics.SetOneHot(metrics.ServerCheckResult, ServerChecks.Results, result, ServerChecks.Label, name, check.Label());
+            metrics.ServerCheckResult.Set(result, name, check.Label());
         }
     }
 

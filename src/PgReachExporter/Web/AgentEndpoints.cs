@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using PgReachExporter.Diagnosis;
-using Prometheus;
 
 namespace PgReachExporter.Web;
 
@@ -12,9 +11,9 @@ internal static class AgentEndpoints
     private const string ContentSecurityPolicy =
         "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'";
 
-    public static void Map(WebApplication app, CollectorRegistry registry)
+    public static void Map(WebApplication app)
     {
-        app.MapMetrics("/metrics", registry);
+        app.MapGet("/metrics", MetricsEndpoint.HandleAsync);
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/", StatusPageResult);
         app.MapGet("/status", StatusPageResult);

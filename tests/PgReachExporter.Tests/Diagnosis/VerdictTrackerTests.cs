@@ -1,3 +1,4 @@
+using PgReachExporter.Tests.Metrics;
 using System.Text;
 using PgReachExporter.Classification;
 using PgReachExporter.Diagnosis;
@@ -9,14 +10,13 @@ namespace PgReachExporter.Tests.Diagnosis;
 
 public sealed class VerdictTrackerTests
 {
-    private readonly CollectorRegistry _registry = Prometheus.Metrics.NewCustomRegistry();
+    private readonly MetricsUnderTest _scrape = new();
     private readonly EvidenceStore _evidence = new();
     private readonly VerdictTracker _tracker;
 
     public VerdictTrackerTests()
     {
-        var metrics = new ReachMetrics(Prometheus.Metrics.WithCustomRegistry(_registry));
-        _tracker = new VerdictTracker(_evidence, [new DiagnosisMetricsWriter(metrics)]);
+        _tracker = new VerdictTracker(_evidence, [new DiagnosisMetricsWriter(_scrape.Families)]);
         _tracker.TargetAdded(Healthy.Target);
     }
 
@@ -40,9 +40,7 @@ public sealed class VerdictTrackerTests
 
     private async Task<string[]> DiagnosisSeriesAsync()
     {
-        using var stream = new MemoryStream();
-        await _registry.CollectAndExportAsTextAsync(stream);
-        return [.. Encoding.UTF8.GetString(stream.ToArray()).Split('\n').Where(l => l.StartsWith("pgreach_diagnosis", StringComparison.Ordinal))];
+        return [.. (await _scrape.ScrapeAsync()).Split('\n').Where(l => l.StartsWith("pgreach_diagnosis", StringComparison.Ordinal))];
     }
 
     [Fact]

@@ -16,11 +16,11 @@ public sealed class HostSignalMetricsWriterTests
         ConnectTimeout = TimeSpan.FromSeconds(1), Interval = TimeSpan.FromSeconds(5), LogPath = "/var/log/postgresql/postgresql.log",
     };
 
-    private readonly CollectorRegistry _registry = Prometheus.Metrics.NewCustomRegistry();
+    private readonly MetricsUnderTest _scrape = new();
     private readonly HostSignalMetricsWriter _writer;
     private readonly LogEventCounter _counter = new(LogFormat.Stderr);
 
-    public HostSignalMetricsWriterTests() => _writer = new HostSignalMetricsWriter(new ReachMetrics(Prometheus.Metrics.WithCustomRegistry(_registry)));
+    public HostSignalMetricsWriterTests() => _writer = new HostSignalMetricsWriter(_scrape.Families);
 
     [Fact]
     public async Task Target_with_a_log_starts_with_every_event_and_reason_at_zero_and_no_timestamps()
@@ -184,12 +184,7 @@ public sealed class HostSignalMetricsWriterTests
             s.Process is null ? null : new SocketOwner(77, s.Process, s.Process == "postgres")))],
         []);
 
-    private async Task<string> ScrapeAsync()
-    {
-        using var stream = new MemoryStream();
-        await _registry.CollectAndExportAsTextAsync(stream);
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
+    private Task<string> ScrapeAsync() => _scrape.ScrapeAsync();
 
     private static int CountLines(string text, string prefix) => text.Split('\n').Count(l => l.StartsWith(prefix, StringComparison.Ordinal));
 }

@@ -11,10 +11,10 @@ namespace PgReachExporter.Tests.Metrics;
 
 public sealed class ProbeMetricsWriterTests
 {
-    private readonly CollectorRegistry _registry = Prometheus.Metrics.NewCustomRegistry();
+    private readonly MetricsUnderTest _scrape = new();
     private readonly ProbeMetricsWriter _writer;
 
-    public ProbeMetricsWriterTests() => _writer = new ProbeMetricsWriter(new ReachMetrics(Prometheus.Metrics.WithCustomRegistry(_registry)));
+    public ProbeMetricsWriterTests() => _writer = new ProbeMetricsWriter(_scrape.Families);
 
     private static readonly TargetDefinition Target = new()
     {
@@ -29,12 +29,7 @@ public sealed class ProbeMetricsWriterTests
         new LoginObservation(login, TimeSpan.FromMilliseconds(8), null, null, login == LoginResult.Ok ? new Version(15, 4) : null),
         Overran: false);
 
-    private async Task<string> ScrapeAsync()
-    {
-        using var stream = new MemoryStream();
-        await _registry.CollectAndExportAsTextAsync(stream);
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
+    private Task<string> ScrapeAsync() => _scrape.ScrapeAsync();
 
     [Fact]
     public async Task Results_are_one_hot_with_every_value_present()

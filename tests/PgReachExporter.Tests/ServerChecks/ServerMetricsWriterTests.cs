@@ -1,3 +1,4 @@
+using PgReachExporter.Tests.Metrics;
 using System.Text;
 using PgReachExporter.Metrics;
 using PgReachExporter.Probes.ServerChecks;
@@ -8,22 +9,17 @@ namespace PgReachExporter.Tests.ServerChecks;
 
 public sealed class ServerMetricsWriterTests
 {
-    private readonly CollectorRegistry _registry = Prometheus.Metrics.NewCustomRegistry();
+    private readonly MetricsUnderTest _scrape = new();
     private readonly ReachMetrics _metrics;
     private readonly ServerMetricsWriter _writer;
 
     public ServerMetricsWriterTests()
     {
-        _metrics = new ReachMetrics(Prometheus.Metrics.WithCustomRegistry(_registry));
+        _metrics = _scrape.Families;
         _writer = new ServerMetricsWriter(_metrics);
     }
 
-    private async Task<string> ScrapeAsync()
-    {
-        using var stream = new MemoryStream();
-        await _registry.CollectAndExportAsTextAsync(stream);
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
+    private Task<string> ScrapeAsync() => _scrape.ScrapeAsync();
 
     private static int TargetLines(string text) => text.Split('\n').Count(l => l.Contains("target=\"orders\"", StringComparison.Ordinal));
 

@@ -1,0 +1,22 @@
+using System.Text;
+using PgReachExporter.Metrics;
+using Prometheus;
+
+namespace PgReachExporter.Tests.Metrics;
+
+/// <summary>A fresh registry with the agent's metric families, scraped as /metrics writes them.</summary>
+internal sealed class MetricsUnderTest
+{
+    private readonly CollectorRegistry _registry = Prometheus.Metrics.NewCustomRegistry();
+
+    public MetricsUnderTest() => Families = new ReachMetrics(Prometheus.Metrics.WithCustomRegistry(_registry));
+
+    public ReachMetrics Families { get; }
+
+    public async Task<string> ScrapeAsync(ExpositionFormat format = ExpositionFormat.PrometheusText)
+    {
+        using var stream = new MemoryStream();
+        await new MetricsExposition(_registry, Families).WriteAsync(stream, format, CancellationToken.None);
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+}
