@@ -35,9 +35,6 @@ internal sealed class OneHotGauge<T> : IExposedFamily
 
     public string Help { get; }
 
-    /// <summary>The leading label values of every label set that has series.</summary>
-    public IReadOnlyList<IReadOnlyList<string>> LabelSets => [.. _current.Keys];
-
     /// <summary>Sets the current value of one label set; the other values of the set read 0.</summary>
     public void Set(T current, params string[] leadingLabels)
     {
@@ -98,12 +95,4 @@ internal sealed class OneHotGauge<T> : IExposedFamily
             return hash.ToHashCode();
         }
     }
-}
-
-/// <summary>A metric family the agent writes into /metrics itself, next to the families prometheus-net writes.</summary>
-internal interface IExposedFamily
-{
-    string Name { get; }
-
-    ValueTask WriteAsync(ExpositionWriter writer, CancellationToken cancel);
 }

@@ -193,6 +193,11 @@ internal sealed class ReachMetrics
     /// <summary>A one-hot family whose first leading label is "target", written into /metrics by the agent.</summary>
     public OneHotGauge<T> PerTarget<T>(OneHotGauge<T> family) where T : struct, Enum
     {
+        if (_exposed.Any(f => f.Name == family.Name))
+        {
+            throw new ArgumentException($"Metric family {family.Name} is declared twice", nameof(family));
+        }
+
         _perTargetRemovers.Add(target => family.RemoveWhere(labels => labels[0] == target));
         _exposed.Add(family);
         return family;
