@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 using Prometheus;
 
@@ -22,6 +23,8 @@ internal sealed class ExpositionWriter : IAsyncDisposable
         _stream = stream;
         _format = format;
     }
+
+    public ExpositionFormat Format => _format;
 
     /// <summary>The HELP and TYPE lines of a family.</summary>
     public async ValueTask WriteFamilyHeaderAsync(string name, string help, string type, CancellationToken cancel)
@@ -77,6 +80,17 @@ internal sealed class ExpositionWriter : IAsyncDisposable
         bytes.CopyTo(_buffer.AsSpan(_used));
         _used += bytes.Length;
     }
+
+    /// <summary>A counter's value and the line end: an integer, with ".0" in OpenMetrics (as prometheus-net writes it).</summary>
+    public void WriteCountLine(long count)
+    {
+        count.TryFormat(_buffer.AsSpan(_used), out var written, provider: CultureInfo.InvariantCulture);
+        _used += written;
+        WriteAscii(_format == ExpositionFormat.OpenMetricsText ? ".0\n" : "\n");
+    }
+
+    /// <summary>The most bytes <see cref="WriteCountLine"/> writes.</summary>
+    public const int MaxCountLineBytes = 24;
 
     public async ValueTask FlushAsync(CancellationToken cancel)
     {

@@ -5,5 +5,8 @@ internal interface IExposedFamily
 {
     string Name { get; }
 
+    /// <summary>Drops the series of every label set whose leading label values match.</summary>
+    void RemoveWhere(Func<IReadOnlyList<string>, bool> match);
+
     ValueTask WriteAsync(ExpositionWriter writer, CancellationToken cancel);
 }

@@ -18,10 +18,7 @@ internal sealed class ProbeMetricsWriter(ReachMetrics metrics) : ICycleSink
         // TCP counters start at 0 for every result, so the timeout-rate alert's rate() works from the first scrape.
         // Login counters appear with their first probe of a result: 20 zero series per target would cost a third
         // of the exposition at 1,000 targets, and the one-hot pgreach_login_result already shows every value.
-        foreach (var result in TcpConnectResults.All)
-        {
-            metrics.TcpProbes.WithLabels(name, result.Label()).Inc(0);
-        }
+        metrics.TcpProbes.Touch(name);
 
         metrics.Overruns.WithLabels(name).Inc(0);
         metrics.Up.WithLabels(name).Set(0);
@@ -78,7 +75,7 @@ internal sealed class ProbeMetricsWriter(ReachMetrics metrics) : ICycleSink
         {
             metrics.TcpConnectResult.Set(tcp.Result, name, tcp.Address, tcp.Family);
             metrics.TcpConnectDuration.WithLabels(name, tcp.Address, tcp.Family).Set(tcp.Duration.TotalSeconds);
-            metrics.TcpProbes.WithLabels(name, tcp.Result.Label()).Inc();
+            metrics.TcpProbes.Inc(tcp.Result, name);
         }
     }
 
@@ -86,7 +83,7 @@ internal sealed class ProbeMetricsWriter(ReachMetrics metrics) : ICycleSink
     {
         metrics.LoginResult.Set(login.Result, name);
         metrics.LoginDuration.WithLabels(name).Set(login.Duration.TotalSeconds);
-        metrics.LoginProbes.WithLabels(name, login.Result.Label()).Inc();
+        metrics.LoginProbes.Inc(login.Result, name);
         if (login.ServerVersion is { } version)
         {
             metrics.LoginServerVersion.WithLabels(name).Set((version.Major * 10000) + Math.Max(0, version.Minor));

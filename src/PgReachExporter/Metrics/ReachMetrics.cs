@@ -22,16 +22,16 @@ internal sealed class ReachMetrics
         TcpConnectDuration = PerTarget(factory.CreateGauge("pgreach_tcp_connect_duration_seconds",
             "Time the last TCP connect to each address took to succeed or fail, in seconds.",
             ["target", "address", "family"]));
-        TcpProbes = PerTarget(factory.CreateCounter("pgreach_tcp_probes_total",
+        TcpProbes = PerTarget(new ResultCounter<TcpConnectResult>("pgreach_tcp_probes_total",
             "TCP connect attempts by result, one per resolved address per cycle; rate() of result=\"timeout\" is the timeout rate.",
-            ["target", "result"]));
+            ["target"], "result", TcpConnectResults.All, TcpConnectResults.Label));
         LoginResult = PerTarget(new OneHotGauge<LoginResult>("pgreach_login_result",
             "Result of the last login attempt (fresh unpooled connection through authentication): 1 for the current result, 0 for the others.",
             ["target"], "result", LoginResults.All, LoginResults.Label));
         LoginDuration = PerTarget(factory.CreateGauge("pgreach_login_duration_seconds",
             "Time the last login attempt took to succeed or fail, in seconds.", ["target"]));
-        LoginProbes = PerTarget(factory.CreateCounter("pgreach_login_probes_total",
-            "Login attempts by result.", ["target", "result"]));
+        LoginProbes = PerTarget(new ResultCounter<LoginResult>("pgreach_login_probes_total",
+            "Login attempts by result.", ["target"], "result", LoginResults.All, LoginResults.Label));
         LoginServerVersion = PerTarget(factory.CreateGauge("pgreach_login_server_version",
             "Server version number (as server_version_num, e.g. 150004) reported by the last successful login.", ["target"]));
         DnsAddresses = PerTarget(factory.CreateGauge("pgreach_dns_addresses",
@@ -128,10 +128,10 @@ internal sealed class ReachMetrics
 
     public OneHotGauge<TcpConnectResult> TcpConnectResult { get; }
     public Gauge TcpConnectDuration { get; }
-    public Counter TcpProbes { get; }
+    public ResultCounter<TcpConnectResult> TcpProbes { get; }
     public OneHotGauge<LoginResult> LoginResult { get; }
     public Gauge LoginDuration { get; }
-    public Counter LoginProbes { get; }
+    public ResultCounter<LoginResult> LoginProbes { get; }
     public Gauge LoginServerVersion { get; }
     public Gauge DnsAddresses { get; }
     public Gauge DnsLookupDuration { get; }
@@ -191,24 +191,13 @@ internal sealed class ReachMetrics
     }
 
     /// <summary>A one-hot family whose first leading label is "target", written into /metrics by the agent.</summary>
-    public OneHotGauge<T> PerTarget<T>(OneHotGauge<T> family) where T : struct, Enum
-    {
-        if (_exposed.Any(f => f.Name == family.Name))
-        {
-            throw new ArgumentException($"Metric family {family.Name} is declared twice", nameof(family));
-        }
-
-        _perTargetRemovers.Add(target => family.RemoveWhere(labels => labels[0] == target));
-        _exposed.Add(family);
-        return family;
-    }
+    public OneHotGauge<T> PerTarget<T>(OneHotGauge<T> family) where T : struct, Enum => AddExposed(family, server: false);
 
     /// <summary>A one-hot family fed by the monitoring connection.</summary>
-    public OneHotGauge<T> PerTargetServer<T>(OneHotGauge<T> family) where T : struct, Enum
-    {
-        _serverRemovers.Add(target => family.RemoveWhere(labels => labels[0] == target));
-        return PerTarget(family);
-    }
+    public OneHotGauge<T> PerTargetServer<T>(OneHotGauge<T> family) where T : struct, Enum => AddExposed(family, server: true);
+
+    /// <summary>A result counter whose first leading label is "target", written into /metrics by the agent.</summary>
+    public ResultCounter<T> PerTarget<T>(ResultCounter<T> family) where T : struct, Enum => AddExposed(family, server: false);
 
     /// <summary>Drops every server-side series of a target (its monitoring connection was removed, or is down).</summary>
     public void RemoveServerSeries(string target)
@@ -226,6 +215,23 @@ internal sealed class ReachMetrics
         {
             remove(target);
         }
+    }
+
+    private TFamily AddExposed<TFamily>(TFamily family, bool server) where TFamily : IExposedFamily
+    {
+        if (_exposed.Any(f => f.Name == family.Name))
+        {
+            throw new ArgumentException($"Metric family {family.Name} is declared twice", nameof(family));
+        }
+
+        _exposed.Add(family);
+        _perTargetRemovers.Add(target => family.RemoveWhere(labels => labels[0] == target));
+        if (server)
+        {
+            _serverRemovers.Add(target => family.RemoveWhere(labels => labels[0] == target));
+        }
+
+        return family;
     }
 
     /// <summary>Drops the series of a family whose label values match.</summary>
