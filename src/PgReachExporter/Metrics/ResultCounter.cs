@@ -1,42 +1,28 @@
-using System.Collections.Concurrent;
-using System.Text;
 using Prometheus;
 
 namespace PgReachExporter.Metrics;
 
 /// <summary>
 /// A counter family with one series per value of a closed set (a probe result) for each label set, stored as one
-/// array of counts per label set and written into /metrics by the agent, like <see cref="OneHotGauge{T}"/> and for the
-/// same reason: prometheus-net's child objects cost about 500 bytes per series. A value's series exists once it was
-/// counted or <see cref="Touch"/>ed, so a family can start every value at 0 or show only the values seen.
+/// array of counts per label set. A value's series exists once it was counted or <see cref="Touch"/>ed, so a family
+/// can start every value at 0 or show only the values seen.
 /// </summary>
 /// <remarks>The value label comes last, after the leading labels.</remarks>
-internal sealed class ResultCounter<T> : IExposedFamily
+internal sealed class ResultCounter<T> : ClosedSetFamily<T, long[]>
     where T : struct, Enum
 {
-    private readonly ConcurrentDictionary<string[], long[]> _counts = new(LabelValuesComparer.Instance);
-    private readonly string[] _leadingLabelNames;
-    private readonly T[] _values;
-    private readonly byte[][] _suffixes;
+    private readonly byte[][] _labelEnds;
 
     public ResultCounter(string name, string help, IReadOnlyList<string> leadingLabelNames, string valueLabelName, IReadOnlyList<T> values, Func<T, string> label)
+        : base(name, help, leadingLabelNames, valueLabelName, values, label)
     {
         if (!name.EndsWith("_total", StringComparison.Ordinal))
         {
             throw new ArgumentException($"Counter {name} must end in _total", nameof(name));
         }
 
-        Name = name;
-        Help = help;
-        _leadingLabelNames = [.. leadingLabelNames];
-        _values = [.. values];
-        var open = _leadingLabelNames.Length == 0 ? "{" : ",";
-        _suffixes = [.. _values.Select(v => Encoding.UTF8.GetBytes($"{open}{valueLabelName}=\"{ExpositionWriter.EscapeLabelValue(label(v))}\"}} "))];
+        _labelEnds = [.. Values.Select(v => ValueLabelBytes(v, ""))];
     }
-
-    public string Name { get; }
-
-    public string Help { get; }
 
     /// <summary>Adds one to a value's series, creating it if needed.</summary>
     public void Inc(T value, params string[] leadingLabels) => Add(value, leadingLabels, 1);
@@ -44,7 +30,7 @@ internal sealed class ResultCounter<T> : IExposedFamily
     /// <summary>Makes sure every value has a series (at 0 if it was never counted).</summary>
     public void Touch(params string[] leadingLabels)
     {
-        foreach (var value in _values)
+        foreach (var value in Values)
         {
             Add(value, leadingLabels, 0);
         }
@@ -53,67 +39,42 @@ internal sealed class ResultCounter<T> : IExposedFamily
     /// <summary>The count of a value, or null when it has no series.</summary>
     public long? Get(T value, params string[] leadingLabels)
     {
-        if (!_counts.TryGetValue(leadingLabels, out var counts))
+        if (!Series.TryGetValue(leadingLabels, out var counts))
         {
             return null;
         }
 
-        var count = Interlocked.Read(ref counts[IndexOf(value)]);
+        var count = Interlocked.Read(ref counts[Array.IndexOf(Values, value)]);
         return count < 0 ? null : count;
     }
 
-    /// <summary>Drops the series of every label set whose leading label values match.</summary>
-    public void RemoveWhere(Func<IReadOnlyList<string>, bool> match)
-    {
-        foreach (var labels in _counts.Keys)
-        {
-            if (match(labels))
-            {
-                _counts.TryRemove(labels, out _);
-            }
-        }
-    }
-
-    public async ValueTask WriteAsync(ExpositionWriter writer, CancellationToken cancel)
+    public override async ValueTask WriteAsync(ExpositionWriter writer, CancellationToken cancel)
     {
         // OpenMetrics names the family without its _total suffix; its samples keep it.
-        var openMetrics = writer.Format == ExpositionFormat.OpenMetricsText;
-        await writer.WriteFamilyHeaderAsync(openMetrics ? Name[..^"_total".Length] : Name, Help, "counter", cancel).ConfigureAwait(false);
-        foreach (var (labels, counts) in _counts)
+        var family = writer.Format == ExpositionFormat.OpenMetricsText ? Name[..^"_total".Length] : Name;
+        await writer.WriteFamilyHeaderAsync(family, Help, "counter", cancel).ConfigureAwait(false);
+        foreach (var (labels, counts) in Series)
         {
-            for (var i = 0; i < _values.Length; i++)
+            for (var i = 0; i < Values.Length; i++)
             {
                 var count = Interlocked.Read(ref counts[i]);
-                if (count < 0)
+                if (count >= 0)
                 {
-                    continue;
+                    await WriteLineAsync(writer, labels, _labelEnds[i], count, cancel).ConfigureAwait(false);
                 }
-
-                await writer.ReserveAsync(
-                    ExpositionWriter.MaxSeriesPrefixBytes(Name, _leadingLabelNames, labels) + _suffixes[i].Length + ExpositionWriter.MaxCountLineBytes, cancel)
-                    .ConfigureAwait(false);
-                writer.WriteSeriesPrefix(Name, _leadingLabelNames, labels);
-                writer.WriteRaw(_suffixes[i]);
-                writer.WriteCountLine(count);
             }
         }
     }
 
     private void Add(T value, string[] leadingLabels, long amount)
     {
-        if (leadingLabels.Length != _leadingLabelNames.Length)
-        {
-            throw new ArgumentException($"{Name} takes {_leadingLabelNames.Length} leading label values, got {leadingLabels.Length}", nameof(leadingLabels));
-        }
-
-        var counts = _counts.GetOrAdd(leadingLabels, _ => NewCounts());
-        ref var slot = ref counts[IndexOf(value)];
+        var counts = Series.GetOrAdd(Checked(leadingLabels), _ => NewCounts());
+        ref var slot = ref counts[Array.IndexOf(Values, value)];
         // -1 marks a value without a series: the first Add turns it into the amount, later ones add to it.
         var seen = Interlocked.Read(ref slot);
         while (true)
         {
-            var next = seen < 0 ? amount : seen + amount;
-            var found = Interlocked.CompareExchange(ref slot, next, seen);
+            var found = Interlocked.CompareExchange(ref slot, seen < 0 ? amount : seen + amount, seen);
             if (found == seen)
             {
                 return;
@@ -125,10 +86,8 @@ internal sealed class ResultCounter<T> : IExposedFamily
 
     private long[] NewCounts()
     {
-        var counts = new long[_values.Length];
+        var counts = new long[Values.Length];
         Array.Fill(counts, -1);
         return counts;
     }
-
-    private int IndexOf(T value) => Array.IndexOf(_values, value);
 }

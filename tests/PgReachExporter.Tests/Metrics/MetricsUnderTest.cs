@@ -19,4 +19,17 @@ internal sealed class MetricsUnderTest
         await new MetricsExposition(_registry, Families).WriteAsync(stream, format, CancellationToken.None);
         return Encoding.UTF8.GetString(stream.ToArray());
     }
+
+    /// <summary>One agent-written family alone, as /metrics would write it.</summary>
+    public static async Task<string> WriteFamilyAsync(IExposedFamily family, ExpositionFormat format = ExpositionFormat.PrometheusText)
+    {
+        using var stream = new MemoryStream();
+        await using (var writer = new ExpositionWriter(stream, format))
+        {
+            await family.WriteAsync(writer, CancellationToken.None);
+            await writer.FlushAsync(CancellationToken.None);
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
 }

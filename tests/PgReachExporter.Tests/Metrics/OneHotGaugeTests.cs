@@ -10,18 +10,6 @@ public sealed class OneHotGaugeTests
     private static OneHotGauge<TcpConnectResult> Family() => new("test_tcp_result", "Result: 1 for the current one.",
         ["target", "address"], "result", TcpConnectResults.All, TcpConnectResults.Label);
 
-    private static async Task<string> WriteAsync(IExposedFamily family, ExpositionFormat format = ExpositionFormat.PrometheusText)
-    {
-        using var stream = new MemoryStream();
-        await using (var writer = new ExpositionWriter(stream, format))
-        {
-            await family.WriteAsync(writer, CancellationToken.None);
-            await writer.FlushAsync(CancellationToken.None);
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
-
     [Fact]
     public async Task Writes_the_same_lines_as_a_prometheus_net_gauge_holding_every_value()
     {
@@ -37,7 +25,7 @@ public sealed class OneHotGaugeTests
         using var stream = new MemoryStream();
         await registry.CollectAndExportAsTextAsync(stream);
 
-        Assert.Equal(Encoding.UTF8.GetString(stream.ToArray()), await WriteAsync(family));
+        Assert.Equal(Encoding.UTF8.GetString(stream.ToArray()), await MetricsUnderTest.WriteFamilyAsync(family));
     }
 
     [Fact]
@@ -48,7 +36,7 @@ public sealed class OneHotGaugeTests
         family.Set(TcpConnectResult.Timeout, "orders", "127.0.0.1");
         family.Set(TcpConnectResult.Open, "billing", "127.0.0.1");
 
-        var text = await WriteAsync(family);
+        var text = await MetricsUnderTest.WriteFamilyAsync(family);
         Assert.Contains("test_tcp_result{target=\"orders\",address=\"127.0.0.1\",result=\"timeout\"} 1\n", text);
         Assert.Contains("test_tcp_result{target=\"orders\",address=\"127.0.0.1\",result=\"open\"} 0\n", text);
         Assert.Equal(2 * TcpConnectResults.All.Length, text.Split('\n').Count(l => l.StartsWith("test_tcp_result{", StringComparison.Ordinal)));
@@ -56,7 +44,7 @@ public sealed class OneHotGaugeTests
 
         family.RemoveWhere(labels => labels[0] == "orders");
 
-        text = await WriteAsync(family);
+        text = await MetricsUnderTest.WriteFamilyAsync(family);
         Assert.DoesNotContain("orders", text);
         Assert.Contains("test_tcp_result{target=\"billing\",address=\"127.0.0.1\",result=\"open\"} 1\n", text);
         Assert.Null(family.Get("orders", "127.0.0.1"));
@@ -68,7 +56,7 @@ public sealed class OneHotGaugeTests
         var family = Family();
         family.Set(TcpConnectResult.Open, "a\"b\\c\nd", "::1");
 
-        Assert.Contains("test_tcp_result{target=\"a\\\"b\\\\c\\nd\",address=\"::1\",result=\"open\"} 1\n", await WriteAsync(family));
+        Assert.Contains("test_tcp_result{target=\"a\\\"b\\\\c\\nd\",address=\"::1\",result=\"open\"} 1\n", await MetricsUnderTest.WriteFamilyAsync(family));
     }
 
     [Fact]
@@ -88,7 +76,7 @@ public sealed class OneHotGaugeTests
             family.Set(LoginResults.All[i % LoginResults.All.Length], $"target-{i:D5}-{new string('x', i % 50)}");
         }
 
-        var lines = (await WriteAsync(family)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = (await MetricsUnderTest.WriteFamilyAsync(family)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Equal(2 + (Targets * LoginResults.All.Length), lines.Length);
         Assert.All(lines.Skip(2), line => Assert.Matches("^test_login_result\\{target=\"target-\\d{5}-x*\",result=\"[a-z_]+\"\\} [01]$", line));
@@ -103,7 +91,7 @@ public sealed class OneHotGaugeTests
         var name = new string('n', 100_000);
         family.Set(LoginResult.Ok, name);
 
-        var text = await WriteAsync(family);
+        var text = await MetricsUnderTest.WriteFamilyAsync(family);
 
         Assert.Contains($"test_login_result{{target=\"{name}\",result=\"ok\"}} 1\n", text);
     }
@@ -113,7 +101,7 @@ public sealed class OneHotGaugeTests
     {
         var family = new OneHotGauge<LoginResult>("test_login_result", "Say \"ok\" \\ or\nnot.", ["target"], "result", LoginResults.All, LoginResults.Label);
 
-        Assert.StartsWith("# HELP test_login_result Say \"ok\" \\\\ or\\nnot.\n# TYPE test_login_result gauge\n", await WriteAsync(family));
-        Assert.StartsWith("# HELP test_login_result Say \\\"ok\\\" \\\\ or\\nnot.\n", await WriteAsync(family, ExpositionFormat.OpenMetricsText));
+        Assert.StartsWith("# HELP test_login_result Say \"ok\" \\\\ or\\nnot.\n# TYPE test_login_result gauge\n", await MetricsUnderTest.WriteFamilyAsync(family));
+        Assert.StartsWith("# HELP test_login_result Say \\\"ok\\\" \\\\ or\\nnot.\n", await MetricsUnderTest.WriteFamilyAsync(family, ExpositionFormat.OpenMetricsText));
     }
 }

@@ -10,18 +10,6 @@ public sealed class ResultCounterTests
     private static ResultCounter<TcpConnectResult> Family() => new("test_probes_total", "Probes by result; rate() of \"timeout\".",
         ["target"], "result", TcpConnectResults.All, TcpConnectResults.Label);
 
-    private static async Task<string> WriteAsync(IExposedFamily family, ExpositionFormat format)
-    {
-        using var stream = new MemoryStream();
-        await using (var writer = new ExpositionWriter(stream, format))
-        {
-            await family.WriteAsync(writer, CancellationToken.None);
-            await writer.FlushAsync(CancellationToken.None);
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
-
     [Theory]
     [InlineData(ExpositionFormat.PrometheusText)]
     [InlineData(ExpositionFormat.OpenMetricsText)]
@@ -48,7 +36,7 @@ public sealed class ResultCounterTests
             expected = expected.Replace("# EOF\n", "").Replace("of \"timeout\"", "of \\\"timeout\\\"");
         }
 
-        Assert.Equal(expected, await WriteAsync(family, format));
+        Assert.Equal(expected, await MetricsUnderTest.WriteFamilyAsync(family, format));
     }
 
     [Fact]
@@ -57,7 +45,7 @@ public sealed class ResultCounterTests
         var family = Family();
         family.Inc(TcpConnectResult.Refused, "orders");
 
-        var text = await WriteAsync(family, ExpositionFormat.PrometheusText);
+        var text = await MetricsUnderTest.WriteFamilyAsync(family, ExpositionFormat.PrometheusText);
 
         Assert.Equal(["test_probes_total{target=\"orders\",result=\"refused\"} 1"],
             text.Split('\n').Where(l => l.StartsWith("test_probes_total{", StringComparison.Ordinal)));
@@ -78,7 +66,7 @@ public sealed class ResultCounterTests
 
         family.RemoveWhere(labels => labels[0] == "orders");
 
-        var text = await WriteAsync(family, ExpositionFormat.PrometheusText);
+        var text = await MetricsUnderTest.WriteFamilyAsync(family, ExpositionFormat.PrometheusText);
         Assert.DoesNotContain("orders", text);
         Assert.Equal(TcpConnectResults.All.Length, text.Split('\n').Count(l => l.StartsWith("test_probes_total{target=\"billing\"", StringComparison.Ordinal)));
     }

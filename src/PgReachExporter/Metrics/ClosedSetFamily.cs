@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using System.Text;
+
+namespace PgReachExporter.Metrics;
+
+/// <summary>
+/// What the agent-written families share: per label set (the leading labels, "target" first) one state covering
+/// every value of a closed set, such as the probe results, which becomes the last label of each series line.
+/// prometheus-net keeps a child object of about 500 bytes per series; a state per label set costs a fraction of
+/// that for the 20 login and 6 TCP results of each target (docs/performance.md).
+/// </summary>
+internal abstract class ClosedSetFamily<T, TState> : IExposedFamily
+    where T : struct, Enum
+{
+    private readonly string[] _leadingLabelNames;
+    private readonly string _valueLabelName;
+    private readonly Func<T, string> _label;
+
+    protected ClosedSetFamily(string name, string help, IReadOnlyList<string> leadingLabelNames, string valueLabelName, IReadOnlyList<T> values, Func<T, string> label)
+    {
+        Name = name;
+        Help = help;
+        _leadingLabelNames = [.. leadingLabelNames];
+        _valueLabelName = valueLabelName;
+        _label = label;
+        Values = [.. values];
+    }
+
+    public string Name { get; }
+
+    public string Help { get; }
+
+    /// <summary>The closed set, in the order its series are written.</summary>
+    protected T[] Values { get; }
+
+    protected ConcurrentDictionary<string[], TState> Series { get; } = new(LabelValuesComparer.Instance);
+
+    public void RemoveWhere(Func<IReadOnlyList<string>, bool> match)
+    {
+        foreach (var labels in Series.Keys)
+        {
+            if (match(labels))
+            {
+                Series.TryRemove(labels, out _);
+            }
+        }
+    }
+
+    public abstract ValueTask WriteAsync(ExpositionWriter writer, CancellationToken cancel);
+
+    /// <summary>The end of a series line from its value label on, e.g. `,result="refused"} ` + <paramref name="tail"/>, encoded once.</summary>
+    protected byte[] ValueLabelBytes(T value, string tail) => Encoding.UTF8.GetBytes(
+        $"{(_leadingLabelNames.Length == 0 ? "{" : ",")}{_valueLabelName}=\"{ExpositionWriter.EscapeLabelValue(_label(value))}\"}} {tail}");
+
+    /// <summary>Refuses a label set of the wrong length, naming the family.</summary>
+    protected string[] Checked(string[] leadingLabels) => leadingLabels.Length == _leadingLabelNames.Length
+        ? leadingLabels
+        : throw new ArgumentException($"{Name} takes {_leadingLabelNames.Length} leading label values, got {leadingLabels.Length}", nameof(leadingLabels));
+
+    /// <summary>Writes `name{leading labels` and then <paramref name="end"/> and <paramref name="count"/> if given.</summary>
+    protected async ValueTask WriteLineAsync(ExpositionWriter writer, string[] labels, byte[] end, long? count, CancellationToken cancel)
+    {
+        var bytes = ExpositionWriter.MaxSeriesPrefixBytes(Name, _leadingLabelNames, labels) + end.Length + (count is null ? 0 : ExpositionWriter.MaxCountLineBytes);
+        await writer.ReserveAsync(bytes, cancel).ConfigureAwait(false);
+        writer.WriteSeriesPrefix(Name, _leadingLabelNames, labels);
+        writer.WriteRaw(end);
+        if (count is { } value)
+        {
+            writer.WriteCountLine(value);
+        }
+    }
+}
