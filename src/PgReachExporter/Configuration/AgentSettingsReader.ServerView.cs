@@ -49,26 +49,7 @@ internal static partial class AgentSettingsReader
             Fail(child.Key, $"unknown field (known: {string.Join(", ", MonitoringFields.Order())})");
         }
 
-        var fromUri = new LibpqUri();
-        var uriText = shorthand ?? section["Uri"];
-        if (uriText is not null)
-        {
-            fromUri = LibpqUri.TryParse(uriText, out var problem) ?? new LibpqUri();
-            if (problem is not null)
-            {
-                Fail("Uri", $"is not a valid libpq URI: it {problem}");
-            }
-
-            foreach (var field in UriExclusiveFields.Where(f => section[f] is not null))
-            {
-                Fail(field, "is also given by Uri; set it in one place only");
-            }
-
-            if (fromUri.ConnectTimeout is not null && section["ConnectTimeout"] is not null)
-            {
-                Fail("ConnectTimeout", "is also given by the Uri's connect_timeout; set it in one place only");
-            }
-        }
+        var fromUri = ReadUri(shorthand ?? section["Uri"], section, Fail);
 
         var username = fromUri.Username ?? NullIfBlank(section["Username"]);
         if (username is null)

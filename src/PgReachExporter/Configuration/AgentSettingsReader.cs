@@ -72,6 +72,36 @@ internal static partial class AgentSettingsReader
 
     private sealed record TargetDefaults(TimeSpan Interval, TimeSpan ConnectTimeout);
 
+    /// <summary>
+    /// Parses a connection given as a libpq URI (empty when there is none) and reports the fields that the URI and the
+    /// section both give: a target's and a monitoring connection's are read alike.
+    /// </summary>
+    private static LibpqUri ReadUri(string? uriText, IConfigurationSection section, Action<string, string> fail)
+    {
+        if (uriText is null)
+        {
+            return new LibpqUri();
+        }
+
+        var fromUri = LibpqUri.TryParse(uriText, out var problem) ?? new LibpqUri();
+        if (problem is not null)
+        {
+            fail("Uri", $"is not a valid libpq URI: it {problem}");
+        }
+
+        foreach (var field in UriExclusiveFields.Where(f => section[f] is not null))
+        {
+            fail(field, "is also given by Uri; set it in one place only");
+        }
+
+        if (fromUri.ConnectTimeout is not null && section["ConnectTimeout"] is not null)
+        {
+            fail("ConnectTimeout", "is also given by the Uri's connect_timeout; set it in one place only");
+        }
+
+        return fromUri;
+    }
+
     private static TargetDefinition? ReadTarget(IConfigurationSection section, TargetDefaults defaults, string source, List<ConfigurationError> errors)
     {
         var before = errors.Count;
@@ -83,26 +113,8 @@ internal static partial class AgentSettingsReader
             Fail(child.Key, $"unknown field (known: {string.Join(", ", TargetFields.Order())})");
         }
 
-        var fromUri = new LibpqUri();
         var uriText = section["Uri"];
-        if (uriText is not null)
-        {
-            fromUri = LibpqUri.TryParse(uriText, out var problem) ?? new LibpqUri();
-            if (problem is not null)
-            {
-                Fail("Uri", $"is not a valid libpq URI: it {problem}");
-            }
-
-            foreach (var field in UriExclusiveFields.Where(f => section[f] is not null))
-            {
-                Fail(field, "is also given by Uri; set it in one place only");
-            }
-
-            if (fromUri.ConnectTimeout is not null && section["ConnectTimeout"] is not null)
-            {
-                Fail("ConnectTimeout", "is also given by the Uri's connect_timeout; set it in one place only");
-            }
-        }
+        var fromUri = ReadUri(uriText, section, Fail);
 
         var host = fromUri.Host ?? section["Host"];
         if (uriText is null && string.IsNullOrWhiteSpace(host))
