@@ -76,6 +76,7 @@ internal static class AgentHost
         services.AddSingleton<IServerViewSink, ServerCheckChangeLog>();
         services.AddHostedService<ProbeScheduler>();
         services.AddHostedService<ServerViewScheduler>();
+        services.AddHostedService(sp => new HeapSweeper(sp.GetRequiredService<TimeProvider>()));
 
         var app = builder.Build();
         app.Services.GetRequiredService<AgentMetricsWriter>();
