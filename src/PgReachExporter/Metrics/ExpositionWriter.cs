@@ -11,6 +11,9 @@ namespace PgReachExporter.Metrics;
 /// </summary>
 internal sealed class ExpositionWriter : IAsyncDisposable
 {
+    /// <summary>The most bytes <see cref="WriteCountLine"/> writes: a 64-bit integer, ".0" and the line end.</summary>
+    public const int MaxCountLineBytes = 24;
+
     private const int BufferSize = 64 * 1024;
 
     private readonly Stream _stream;
@@ -88,9 +91,6 @@ internal sealed class ExpositionWriter : IAsyncDisposable
         _used += written;
         WriteAscii(_format == ExpositionFormat.OpenMetricsText ? ".0\n" : "\n");
     }
-
-    /// <summary>The most bytes <see cref="WriteCountLine"/> writes.</summary>
-    public const int MaxCountLineBytes = 24;
 
     public async ValueTask FlushAsync(CancellationToken cancel)
     {
