@@ -57,11 +57,16 @@ internal abstract class ClosedSetFamily<T, TState> : IExposedFamily
         ? leadingLabels
         : throw new ArgumentException($"{Name} takes {_leadingLabelNames.Length} leading label values, got {leadingLabels.Length}", nameof(leadingLabels));
 
-    /// <summary>Writes `name{leading labels` and then <paramref name="end"/> and <paramref name="count"/> if given.</summary>
-    protected async ValueTask WriteLineAsync(ExpositionWriter writer, string[] labels, byte[] end, long? count, CancellationToken cancel)
+    /// <summary>
+    /// Makes room in the writer for <paramref name="lines"/> lines of one label set, each ending in at most
+    /// <paramref name="maxEndBytes"/> bytes, so that they can then be written with <see cref="WriteLine"/> in one go.
+    /// </summary>
+    protected ValueTask ReserveLinesAsync(ExpositionWriter writer, string[] labels, int lines, int maxEndBytes, CancellationToken cancel) =>
+        writer.ReserveAsync(lines * (ExpositionWriter.MaxSeriesPrefixBytes(Name, _leadingLabelNames, labels) + maxEndBytes), cancel);
+
+    /// <summary>Writes `name{leading labels`, then <paramref name="end"/> and <paramref name="count"/> if given.</summary>
+    protected void WriteLine(ExpositionWriter writer, string[] labels, byte[] end, long? count)
     {
-        var bytes = ExpositionWriter.MaxSeriesPrefixBytes(Name, _leadingLabelNames, labels) + end.Length + (count is null ? 0 : ExpositionWriter.MaxCountLineBytes);
-        await writer.ReserveAsync(bytes, cancel).ConfigureAwait(false);
         writer.WriteSeriesPrefix(Name, _leadingLabelNames, labels);
         writer.WriteRaw(end);
         if (count is { } value)

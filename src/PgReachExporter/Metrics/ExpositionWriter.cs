@@ -144,7 +144,8 @@ internal sealed class ExpositionWriter : IAsyncDisposable
             return;
         }
 
-        // Only a single line longer than the whole buffer gets here (the buffer was just written out).
+        // Only what is reserved at once and is larger than the whole buffer gets here (the buffer was just written out):
+        // the lines of a label set with values of tens of kilobytes.
         var larger = ArrayPool<byte>.Shared.Rent(_used + bytes);
         _buffer.AsSpan(0, _used).CopyTo(larger);
         ArrayPool<byte>.Shared.Return(_buffer);

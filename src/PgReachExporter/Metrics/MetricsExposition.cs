@@ -3,8 +3,9 @@ using Prometheus;
 namespace PgReachExporter.Metrics;
 
 /// <summary>
-/// The body of /metrics: the agent's own one-hot families (<see cref="ReachMetrics.ExposedFamilies"/>), then every
-/// family of the prometheus-net registry, in the text format (0.0.4) or OpenMetrics.
+/// The body of /metrics: the families the agent writes itself (one-hot gauges and result counters,
+/// <see cref="ReachMetrics.ExposedFamilies"/>), then every family of the prometheus-net registry, in the text format
+/// (0.0.4) or OpenMetrics.
 /// </summary>
 internal sealed class MetricsExposition(CollectorRegistry registry, ReachMetrics metrics)
 {

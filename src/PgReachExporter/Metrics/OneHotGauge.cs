@@ -10,12 +10,14 @@ internal sealed class OneHotGauge<T> : ClosedSetFamily<T, T>
 {
     private readonly byte[][] _ones;
     private readonly byte[][] _zeros;
+    private readonly int _maxEndBytes;
 
     public OneHotGauge(string name, string help, IReadOnlyList<string> leadingLabelNames, string valueLabelName, IReadOnlyList<T> values, Func<T, string> label)
         : base(name, help, leadingLabelNames, valueLabelName, values, label)
     {
         _ones = [.. Values.Select(v => ValueLabelBytes(v, "1\n"))];
         _zeros = [.. Values.Select(v => ValueLabelBytes(v, "0\n"))];
+        _maxEndBytes = _ones.Max(end => end.Length);
     }
 
     /// <summary>Sets the current value of one label set; the other values of the set read 0.</summary>
@@ -29,10 +31,10 @@ internal sealed class OneHotGauge<T> : ClosedSetFamily<T, T>
         await writer.WriteFamilyHeaderAsync(Name, Help, "gauge", cancel).ConfigureAwait(false);
         foreach (var (labels, current) in Series)
         {
+            await ReserveLinesAsync(writer, labels, Values.Length, _maxEndBytes, cancel).ConfigureAwait(false);
             for (var i = 0; i < Values.Length; i++)
             {
-                var line = EqualityComparer<T>.Default.Equals(Values[i], current) ? _ones[i] : _zeros[i];
-                await WriteLineAsync(writer, labels, line, count: null, cancel).ConfigureAwait(false);
+                WriteLine(writer, labels, EqualityComparer<T>.Default.Equals(Values[i], current) ? _ones[i] : _zeros[i], count: null);
             }
         }
     }

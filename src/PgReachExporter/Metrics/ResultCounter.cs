@@ -12,6 +12,7 @@ internal sealed class ResultCounter<T> : ClosedSetFamily<T, long[]>
     where T : struct, Enum
 {
     private readonly byte[][] _labelEnds;
+    private readonly int _maxEndBytes;
 
     public ResultCounter(string name, string help, IReadOnlyList<string> leadingLabelNames, string valueLabelName, IReadOnlyList<T> values, Func<T, string> label)
         : base(name, help, leadingLabelNames, valueLabelName, values, label)
@@ -22,6 +23,7 @@ internal sealed class ResultCounter<T> : ClosedSetFamily<T, long[]>
         }
 
         _labelEnds = [.. Values.Select(v => ValueLabelBytes(v, ""))];
+        _maxEndBytes = _labelEnds.Max(end => end.Length) + ExpositionWriter.MaxCountLineBytes;
     }
 
     /// <summary>Adds one to a value's series, creating it if needed.</summary>
@@ -55,12 +57,13 @@ internal sealed class ResultCounter<T> : ClosedSetFamily<T, long[]>
         await writer.WriteFamilyHeaderAsync(family, Help, "counter", cancel).ConfigureAwait(false);
         foreach (var (labels, counts) in Series)
         {
+            await ReserveLinesAsync(writer, labels, Values.Length, _maxEndBytes, cancel).ConfigureAwait(false);
             for (var i = 0; i < Values.Length; i++)
             {
                 var count = Interlocked.Read(ref counts[i]);
                 if (count >= 0)
                 {
-                    await WriteLineAsync(writer, labels, _labelEnds[i], count, cancel).ConfigureAwait(false);
+                    WriteLine(writer, labels, _labelEnds[i], count);
                 }
             }
         }
