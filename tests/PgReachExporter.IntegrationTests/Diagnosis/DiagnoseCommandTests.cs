@@ -142,6 +142,68 @@ public sealed class DiagnoseCommandTests(ClusterFixture fixture)
         Assert.Contains(root.GetProperty("probes").EnumerateArray(), p => p.GetProperty("step").GetString() == "login" && p.GetProperty("result").GetString() == "ok");
     }
 
+    [Fact]
+    public async Task A_server_bound_to_127_0_0_1_and_dialled_at_127_0_0_2_is_listen_localhost_only_from_the_socket_table()
+    {
+        await using var cluster = await fixture.NewClusterAsync();
+
+        var run = await DiagnoseProcess.RunAsync([$"postgresql://app:{Password}@127.0.0.2:{cluster.Port}/postgres", "--timeout", "2s"]);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("1. listen_localhost_only (transport, critical)", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"socket table: 127.0.0.1:{cluster.Port}", run.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("listener_down", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_configured_target_with_local_listener_is_diagnosed_from_the_same_evidence_as_the_agent()
+    {
+        await using var cluster = await fixture.NewClusterAsync();
+        var directory = Directory.CreateTempSubdirectory("pgreach-diagnose-");
+        try
+        {
+            var config = Path.Combine(directory.FullName, "pgreach.json");
+            await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
+            {
+                PgReach = new
+                {
+                    Targets = new[]
+                    {
+                        new { Name = "local-only", Host = "127.0.0.2", Port = cluster.Port, Database = "postgres", Username = "app", Password, LocalListener = true },
+                    },
+                },
+            }));
+
+            var run = await DiagnoseProcess.RunAsync(["local-only", "--config", config, "--timeout", "2s"]);
+
+            Assert.True(run.ExitCode == 1, run.ToString());
+            Assert.Contains("listen_localhost_only (transport, critical)", run.Stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Diagnose_with_log_and_monitoring_flags_reads_the_start_up_lines_and_the_server_view()
+    {
+        await using var cluster = await fixture.NewClusterAsync();
+        await cluster.ExecuteAsync("ALTER SYSTEM SET listen_addresses = '127.0.0.1,192.0.2.1'");
+        await cluster.RestartAsync();
+
+        var run = await DiagnoseProcess.RunAsync([
+            $"postgresql://app:{Password}@127.0.0.1:{cluster.Port}/postgres", "--timeout", "2s",
+            "--log", cluster.LogFilePath,
+            "--monitoring", $"postgresql://{PgReachExporter.IntegrationTests.Infrastructure.PostgresCluster.Superuser}@/postgres?host={cluster.SocketDirectory}&port={cluster.Port}",
+        ]);
+
+        Assert.Contains("bind_failure (transport, warning)", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("could not bind ipv4 address 192.0.2.1: address not available", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("listen_addresses = '127.0.0.1,192.0.2.1'", run.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, run.Stdout + run.Stderr, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("", "missing TARGET")]
     [InlineData("--bogus postgresql://app@127.0.0.1/orders", "unknown option '--bogus'")]
