@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Security.Authentication;
 using Npgsql;
+using PgReachExporter.Observations;
 
 namespace PgReachExporter.Classification;
 

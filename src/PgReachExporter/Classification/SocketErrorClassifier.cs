@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using PgReachExporter.Observations;
 
 namespace PgReachExporter.Classification;
 

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using PgReachExporter.Configuration;
+using PgReachExporter.Observations;
 
 namespace PgReachExporter.Diagnosis;
 

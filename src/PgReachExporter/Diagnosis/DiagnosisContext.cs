@@ -1,5 +1,6 @@
 using PgReachExporter.Classification;
 using PgReachExporter.Configuration;
+using PgReachExporter.Observations;
 using PgReachExporter.Probes;
 
 namespace PgReachExporter.Diagnosis;

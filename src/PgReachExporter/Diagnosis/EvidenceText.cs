@@ -1,6 +1,7 @@
 using System.Globalization;
 using PgReachExporter.Classification;
 using PgReachExporter.Configuration;
+using PgReachExporter.Observations;
 using PgReachExporter.Probes;
 
 namespace PgReachExporter.Diagnosis;

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Net.Sockets;
 using PgReachExporter.HostSignals;
+using PgReachExporter.Observations;
 using PgReachExporter.Probes;
 
 namespace PgReachExporter.Diagnosis;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using PgReachExporter.Classification;
+using PgReachExporter.Observations;
 
 namespace PgReachExporter.Diagnosis;
 

@@ -1,4 +1,5 @@
 using PgReachExporter.Classification;
+using PgReachExporter.Observations;
 
 namespace PgReachExporter.Diagnosis;
 

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using PgReachExporter.Configuration;
 using PgReachExporter.Hba;
+using PgReachExporter.Observations;
 using PgReachExporter.Probes.ServerChecks;
 using PgReachExporter.Scheduling;
 
@@ -62,7 +63,7 @@ internal sealed class ServerEvidenceWriter(EvidenceStore store) : IServerViewSin
 
     private static ExpectedClientDecision Decision(ExpectedClientResult result, HbaDecision decision, string? mainFile)
     {
-        var client = $"client {result.Client.Name} ({decision.Client.Describe()})";
+        var client = $"client {result.ClientName} ({decision.Client.Describe()})";
         var outcome = decision.Outcome switch
         {
             HbaOutcome.Allowed => ExpectedClientOutcome.Allowed,

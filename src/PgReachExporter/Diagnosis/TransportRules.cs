@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using PgReachExporter.Classification;
+using PgReachExporter.Observations;
 using PgReachExporter.Probes;
 
 namespace PgReachExporter.Diagnosis;

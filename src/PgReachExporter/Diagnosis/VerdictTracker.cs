@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using PgReachExporter.Configuration;
+using PgReachExporter.Observations;
 using PgReachExporter.Probes;
 using PgReachExporter.Scheduling;
 

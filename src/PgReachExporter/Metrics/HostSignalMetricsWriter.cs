@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using PgReachExporter.Configuration;
 using PgReachExporter.HostSignals;
+using PgReachExporter.Observations;
 using PgReachExporter.Scheduling;
 using Prometheus;
 

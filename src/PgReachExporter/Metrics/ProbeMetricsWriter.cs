@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using PgReachExporter.Classification;
 using PgReachExporter.Configuration;
+using PgReachExporter.Observations;
 using PgReachExporter.Probes;
 using PgReachExporter.Scheduling;
 

@@ -1,4 +1,5 @@
 using PgReachExporter.Classification;
+using PgReachExporter.Observations;
 using PgReachExporter.Probes.ServerChecks;
 using Prometheus;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using PgReachExporter.Configuration;
+using PgReachExporter.Observations;
 using PgReachExporter.Probes.ServerChecks;
 using PgReachExporter.Scheduling;
 
@@ -141,8 +142,8 @@ internal sealed class ServerMetricsWriter(ReachMetrics metrics) : IServerViewSin
 
         foreach (var client in hba.Clients)
         {
-            metrics.HbaClientAllowed.WithLabels(name, client.Client.Name).Set(client.AllowedValue);
-            metrics.HbaClientMatchedLine.WithLabels(name, client.Client.Name).Set(client.MatchedLine);
+            metrics.HbaClientAllowed.WithLabels(name, client.ClientName).Set(client.AllowedValue);
+            metrics.HbaClientMatchedLine.WithLabels(name, client.ClientName).Set(client.MatchedLine);
         }
 
         if (hba.ShadowedRules is { } shadowed)

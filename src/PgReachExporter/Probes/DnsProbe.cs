@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Net;
 using System.Net.Sockets;
+using PgReachExporter.Observations;
 
 namespace PgReachExporter.Probes;
 

@@ -1,6 +1,7 @@
 using Npgsql;
 using PgReachExporter.Classification;
 using PgReachExporter.Configuration;
+using PgReachExporter.Observations;
 
 namespace PgReachExporter.Probes;
 

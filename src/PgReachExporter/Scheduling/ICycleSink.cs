@@ -1,4 +1,5 @@
 using PgReachExporter.Configuration;
+using PgReachExporter.Observations;
 using PgReachExporter.Probes;
 
 namespace PgReachExporter.Scheduling;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using PgReachExporter.Classification;
 using PgReachExporter.Configuration;
+using PgReachExporter.Observations;
 using PgReachExporter.Probes;
 
 namespace PgReachExporter.Scheduling;

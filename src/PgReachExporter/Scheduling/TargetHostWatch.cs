@@ -1,5 +1,6 @@
 using PgReachExporter.Configuration;
 using PgReachExporter.HostSignals;
+using PgReachExporter.Observations;
 
 namespace PgReachExporter.Scheduling;
 

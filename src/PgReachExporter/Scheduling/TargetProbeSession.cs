@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Net;
 using System.Net.Sockets;
 using PgReachExporter.Configuration;
+using PgReachExporter.Observations;
 using PgReachExporter.Probes;
 
 namespace PgReachExporter.Scheduling;

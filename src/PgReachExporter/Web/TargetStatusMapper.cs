@@ -1,6 +1,7 @@
 using PgReachExporter.Classification;
 using PgReachExporter.Configuration;
 using PgReachExporter.Diagnosis;
+using PgReachExporter.Observations;
 using PgReachExporter.Probes;
 
 namespace PgReachExporter.Web;

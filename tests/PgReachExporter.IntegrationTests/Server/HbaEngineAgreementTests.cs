@@ -6,6 +6,7 @@ using PgReachExporter.Classification;
 using PgReachExporter.Configuration;
 using PgReachExporter.Hba;
 using PgReachExporter.IntegrationTests.Infrastructure;
+using PgReachExporter.Observations;
 using PgReachExporter.Probes.ServerChecks;
 
 namespace PgReachExporter.IntegrationTests.Server;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using PgReachExporter.Configuration;
 using PgReachExporter.IntegrationTests.Infrastructure;
+using PgReachExporter.Observations;
 using PgReachExporter.Probes.ServerChecks;
 
 namespace PgReachExporter.IntegrationTests.Server;

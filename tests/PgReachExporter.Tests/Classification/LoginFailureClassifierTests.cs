@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Npgsql;
 using PgReachExporter.Classification;
+using PgReachExporter.Observations;
 
 namespace PgReachExporter.Tests.Classification;
 

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using PgReachExporter.Classification;
+using PgReachExporter.Observations;
 
 namespace PgReachExporter.Tests.Classification;
 

@@ -1,6 +1,7 @@
 using PgReachExporter.Classification;
 using PgReachExporter.Cli;
 using PgReachExporter.Diagnosis;
+using PgReachExporter.Observations;
 using PgReachExporter.Tests.Diagnosis;
 using PgReachExporter.Web;
 using static PgReachExporter.Tests.Diagnosis.Scenario;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 using PgReachExporter.Configuration;
+using PgReachExporter.Observations;
 
 namespace PgReachExporter.Tests.Configuration;
 

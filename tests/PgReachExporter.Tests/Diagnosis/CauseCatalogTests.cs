@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using PgReachExporter.Classification;
 using PgReachExporter.Diagnosis;
+using PgReachExporter.Observations;
 using static PgReachExporter.Tests.Diagnosis.Scenario;
 
 namespace PgReachExporter.Tests.Diagnosis;

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Net;
 using PgReachExporter.Diagnosis;
 using PgReachExporter.HostSignals;
+using PgReachExporter.Observations;
 
 namespace PgReachExporter.Tests.Diagnosis;
 
@@ -44,7 +45,7 @@ public sealed class HostEvidenceMapperTests
     {
         var evidence = HostEvidenceMapper.From(new HostObservation(Scenario.Now, Log(FailedStart), null));
 
-        var verdict = (Scenario.Healthy.WithTcp(Scenario.Refused("127.0.0.1")).WithLogin(PgReachExporter.Classification.LoginResult.Refused)
+        var verdict = (Scenario.Healthy.WithTcp(Scenario.Refused("127.0.0.1")).WithLogin(PgReachExporter.Observations.LoginResult.Refused)
             with { Host = evidence }).Diagnose();
 
         Assert.Contains(DiagnosisCause.BindFailure, verdict.Causes);
@@ -84,7 +85,7 @@ public sealed class HostEvidenceMapperTests
         var listener = Listener(5432, ("127.0.0.1", 5432, "postgres"));
 
         var evidence = HostEvidenceMapper.From(new HostObservation(Scenario.Now, null, listener))!;
-        var verdict = (Scenario.Healthy.WithTcp(Scenario.Refused("127.0.0.2")).WithLogin(PgReachExporter.Classification.LoginResult.Refused)
+        var verdict = (Scenario.Healthy.WithTcp(Scenario.Refused("127.0.0.2")).WithLogin(PgReachExporter.Observations.LoginResult.Refused)
             with { Host = evidence }).Diagnose();
 
         Assert.Equal([new HostSocket("127.0.0.1", 5432, "postgres")], evidence.SocketTable!.Value.ToArray());
@@ -125,7 +126,7 @@ public sealed class HostEvidenceMapperTests
     }
 
     private static Verdict RefusedWith(HostEvidence? evidence) =>
-        (Scenario.Healthy.WithTcp(Scenario.Refused("10.0.0.5")).WithLogin(PgReachExporter.Classification.LoginResult.Refused)
+        (Scenario.Healthy.WithTcp(Scenario.Refused("10.0.0.5")).WithLogin(PgReachExporter.Observations.LoginResult.Refused)
             with { Host = evidence }).Diagnose();
 
     [Fact]

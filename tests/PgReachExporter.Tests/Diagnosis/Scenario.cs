@@ -3,6 +3,7 @@ using System.Net;
 using PgReachExporter.Classification;
 using PgReachExporter.Configuration;
 using PgReachExporter.Diagnosis;
+using PgReachExporter.Observations;
 using PgReachExporter.Probes;
 
 namespace PgReachExporter.Tests.Diagnosis;

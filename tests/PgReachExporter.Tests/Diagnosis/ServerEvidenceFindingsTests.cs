@@ -1,5 +1,6 @@
 using PgReachExporter.Classification;
 using PgReachExporter.Diagnosis;
+using PgReachExporter.Observations;
 using static PgReachExporter.Tests.Diagnosis.Scenario;
 
 namespace PgReachExporter.Tests.Diagnosis;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using PgReachExporter.Classification;
+using PgReachExporter.Observations;
 using PgReachExporter.Probes;
 using PgReachExporter.Diagnosis;
 using static PgReachExporter.Tests.Diagnosis.Scenario;

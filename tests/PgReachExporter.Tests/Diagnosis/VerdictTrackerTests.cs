@@ -1,3 +1,4 @@
+using PgReachExporter.Observations;
 using PgReachExporter.Tests.Metrics;
 using System.Text;
 using PgReachExporter.Classification;

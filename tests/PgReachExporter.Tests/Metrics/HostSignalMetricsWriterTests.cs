@@ -4,6 +4,7 @@ using System.Text;
 using PgReachExporter.Configuration;
 using PgReachExporter.HostSignals;
 using PgReachExporter.Metrics;
+using PgReachExporter.Observations;
 using Prometheus;
 
 namespace PgReachExporter.Tests.Metrics;

@@ -1,4 +1,5 @@
 using PgReachExporter.Classification;
+using PgReachExporter.Observations;
 using PgReachExporter.Web;
 using Prometheus;
 
@@ -48,7 +49,7 @@ public sealed class MetricsExpositionTests
         var metrics = new MetricsUnderTest();
         metrics.Families.LoginResult.Set(LoginResult.Ok, "orders");
         metrics.Families.TcpConnectResult.Set(TcpConnectResult.Open, "orders", "127.0.0.1", "ipv4");
-        metrics.Families.ServerCheckResult.Set(PgReachExporter.Probes.ServerChecks.ServerCheckResult.Ok, "orders", "settings");
+        metrics.Families.ServerCheckResult.Set(PgReachExporter.Observations.ServerCheckResult.Ok, "orders", "settings");
         metrics.Families.LoginResult.Set(LoginResult.Refused, "billing");
 
         metrics.Families.RemoveTarget("orders");

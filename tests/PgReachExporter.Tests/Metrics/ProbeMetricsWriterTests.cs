@@ -4,6 +4,7 @@ using System.Text;
 using PgReachExporter.Classification;
 using PgReachExporter.Configuration;
 using PgReachExporter.Metrics;
+using PgReachExporter.Observations;
 using PgReachExporter.Probes;
 using Prometheus;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using PgReachExporter.Classification;
 using PgReachExporter.Metrics;
+using PgReachExporter.Observations;
 using Prometheus;
 
 namespace PgReachExporter.Tests.Metrics;

@@ -1,4 +1,5 @@
 using Npgsql;
+using PgReachExporter.Observations;
 using PgReachExporter.Probes.ServerChecks;
 
 namespace PgReachExporter.Tests.ServerChecks;

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using PgReachExporter.Configuration;
 using PgReachExporter.Diagnosis;
+using PgReachExporter.Observations;
 using PgReachExporter.Probes.ServerChecks;
 using static PgReachExporter.Tests.ServerChecks.ServerViews;
 

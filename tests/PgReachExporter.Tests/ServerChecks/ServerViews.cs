@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using PgReachExporter.Configuration;
 using PgReachExporter.Hba;
+using PgReachExporter.Observations;
 using PgReachExporter.Probes.ServerChecks;
 
 namespace PgReachExporter.Tests.ServerChecks;

@@ -1,5 +1,6 @@
 using PgReachExporter.Classification;
 using PgReachExporter.Diagnosis;
+using PgReachExporter.Observations;
 using PgReachExporter.Tests.Diagnosis;
 using PgReachExporter.Web;
 using static PgReachExporter.Tests.Diagnosis.Scenario;

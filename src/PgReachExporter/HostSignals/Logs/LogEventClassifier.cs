@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Sockets;
+using PgReachExporter.Observations;
 using M = PgReachExporter.HostSignals.PostgresLogMessages;
 
 namespace PgReachExporter.HostSignals;

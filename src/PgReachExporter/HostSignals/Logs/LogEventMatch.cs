@@ -1,19 +1,7 @@
 using System.Net.Sockets;
+using PgReachExporter.Observations;
 
 namespace PgReachExporter.HostSignals;
-
-/// <summary>Why a bind failed, from the error text PostgreSQL appends.</summary>
-internal enum BindFailureReason
-{
-    /// <summary>EADDRINUSE: another process (often another postmaster) holds the address and port.</summary>
-    AddressInUse,
-
-    /// <summary>EADDRNOTAVAIL: the address is not one of this machine's (or IPv6 is off).</summary>
-    AddressNotAvailable,
-
-    /// <summary>Any other error (socket() or listen() failed, permission, ...).</summary>
-    Other,
-}
 
 /// <summary>Where a log line stands in the postmaster's life; used to group "listening" lines by start.</summary>
 internal enum PostmasterPhase

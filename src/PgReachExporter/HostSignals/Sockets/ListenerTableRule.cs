@@ -1,5 +1,6 @@
 using System.Net;
 using PgReachExporter.Configuration;
+using PgReachExporter.Observations;
 using PgReachExporter.Probes;
 
 namespace PgReachExporter.HostSignals;

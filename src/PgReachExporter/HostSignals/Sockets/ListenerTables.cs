@@ -1,3 +1,5 @@
+using PgReachExporter.Observations;
+
 namespace PgReachExporter.HostSignals;
 
 /// <summary>

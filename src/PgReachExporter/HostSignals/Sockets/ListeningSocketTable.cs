@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using PgReachExporter.Observations;
 
 namespace PgReachExporter.HostSignals;
 

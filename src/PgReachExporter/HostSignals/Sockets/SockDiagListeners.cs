@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Collections.Immutable;
 using System.Net;
 using System.Runtime.InteropServices;
+using PgReachExporter.Observations;
 
 namespace PgReachExporter.HostSignals;
 

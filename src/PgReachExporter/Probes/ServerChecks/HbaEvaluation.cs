@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using PgReachExporter.Configuration;
 using PgReachExporter.Hba;
+using PgReachExporter.Observations;
 
 namespace PgReachExporter.Probes.ServerChecks;
 
@@ -13,7 +14,7 @@ internal static class HbaEvaluation
     {
         if (rules is null)
         {
-            return new HbaView([.. clients.Select(c => new ExpectedClientResult(c, null, null))], null);
+            return new HbaView([.. clients.Select(c => new ExpectedClientResult(c.Name, null, null))], null);
         }
 
         var membership = roles is null ? null : RoleMembership.FromGrants(roles.Roles, roles.Grants);
@@ -34,28 +35,12 @@ internal static class HbaEvaluation
         var decision = HbaRuleEngine.Evaluate(set, hbaClient, membership);
         if (decision is not { Outcome: HbaOutcome.Rejected, MatchedRule: { } blocker })
         {
-            return new ExpectedClientResult(client, decision, null);
+            return new ExpectedClientResult(client.Name, decision, null);
         }
 
         // A reject line hides any later line that would have let the client in: find the first such line.
         var after = rows.SkipWhile(r => !ReferenceEquals(r, blocker)).Skip(1);
         var later = HbaRuleEngine.Evaluate(after, hbaClient, membership);
-        return new ExpectedClientResult(client, decision, later.Outcome == HbaOutcome.Allowed ? later.MatchedRule : null);
+        return new ExpectedClientResult(client.Name, decision, later.Outcome == HbaOutcome.Allowed ? later.MatchedRule : null);
     }
-}
-
-/// <summary>The engine's answers for one cycle: one per expected client, and the lines that can never match.</summary>
-/// <param name="ShadowedRules">Null when the rules could not be read.</param>
-internal sealed record HbaView(ImmutableArray<ExpectedClientResult> Clients, IReadOnlyList<ShadowedRule>? ShadowedRules);
-
-/// <summary>What pg_hba.conf does with one expected client.</summary>
-/// <param name="Decision">The engine's decision; null when the rules could not be read.</param>
-/// <param name="LaterAllowingRule">For a rejected client: a later line that would admit it, hidden by the reject line.</param>
-internal sealed record ExpectedClientResult(ExpectedClientDefinition Client, HbaDecision? Decision, HbaRule? LaterAllowingRule)
-{
-    /// <summary>1 allowed, 0 rejected or no match, -1 unknown (also when the rules could not be read).</summary>
-    public int AllowedValue => Decision?.AllowedValue ?? -1;
-
-    /// <summary>The deciding line's number within its file; 0 when no line decides.</summary>
-    public int MatchedLine => Decision?.MatchedLine ?? 0;
 }

@@ -1,3 +1,5 @@
+using PgReachExporter.Observations;
+
 namespace PgReachExporter.Probes.ServerChecks;
 
 /// <summary>Whether pg_hba.conf on disk changed after the server last loaded its configuration.</summary>
@@ -30,10 +32,4 @@ internal static class HbaReloadCheck
             ? CheckOutcome<HbaReloadState>.Ok(new HbaReloadState(time, loaded))
             : CheckOutcome<HbaReloadState>.Failed(ServerCheckResult.Error, $"the hba file {file} does not exist");
     }
-}
-
-/// <summary>When pg_hba.conf was last written (whole seconds) and when the server last loaded its configuration.</summary>
-internal sealed record HbaReloadState(DateTimeOffset FileModified, DateTimeOffset ConfigLoaded)
-{
-    public bool ReloadPending => FileModified > ConfigLoaded;
 }

@@ -1,3 +1,5 @@
+using PgReachExporter.Observations;
+
 namespace PgReachExporter.Probes.ServerChecks;
 
 /// <summary>Which server answers: version, the address and port it answered on, its system identifier, start and reload times.</summary>
@@ -28,23 +30,4 @@ internal static class IdentityCheck
             InRecovery: r.GetBoolean(7)), stopping).ConfigureAwait(false);
         return rows.Succeeded ? CheckOutcome<ServerIdentity>.Ok(rows.Rows.Single()) : rows.Failure<ServerIdentity>();
     }
-}
-
-/// <summary>What the identity check read.</summary>
-/// <param name="VersionNumber">server_version_num, e.g. 160004.</param>
-/// <param name="Version">server_version, e.g. "16.4".</param>
-/// <param name="ServerAddress">The address the monitoring connection reached; null over a Unix socket.</param>
-/// <param name="ServerPort">The port it reached; null over a Unix socket.</param>
-/// <param name="SystemIdentifier">pg_control_system().system_identifier as digits.</param>
-internal sealed record ServerIdentity(
-    int VersionNumber,
-    string Version,
-    string? ServerAddress,
-    int? ServerPort,
-    string? SystemIdentifier,
-    DateTimeOffset PostmasterStartTime,
-    DateTimeOffset ConfigLoadTime,
-    bool InRecovery)
-{
-    public int Major => VersionNumber / 10000;
 }

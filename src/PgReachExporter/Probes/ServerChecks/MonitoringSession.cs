@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using PgReachExporter.Configuration;
+using PgReachExporter.Observations;
 using Polly;
 using Polly.Retry;
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using PgReachExporter.Observations;
 
 namespace PgReachExporter.Probes.ServerChecks;
 
@@ -26,6 +27,3 @@ internal static class RolesCheck
             [.. rows.Rows.Where(r => r.MemberOf is not null).Select(r => (r.Role, r.MemberOf!))]));
     }
 }
-
-/// <summary>All roles and the direct grants between them (member, role granted to it).</summary>
-internal sealed record RoleGraph(ImmutableArray<string> Roles, ImmutableArray<(string Member, string Role)> Grants);

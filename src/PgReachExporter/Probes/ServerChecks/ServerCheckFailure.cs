@@ -1,4 +1,5 @@
 using Npgsql;
+using PgReachExporter.Observations;
 
 namespace PgReachExporter.Probes.ServerChecks;
 

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using PgReachExporter.HostSignals;
+using PgReachExporter.Observations;
 
 namespace PgReachExporter.Tests.HostSignals.Logs;
 

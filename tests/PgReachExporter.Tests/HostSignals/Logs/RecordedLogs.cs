@@ -1,4 +1,5 @@
 using PgReachExporter.HostSignals;
+using PgReachExporter.Observations;
 
 namespace PgReachExporter.Tests.HostSignals.Logs;
 

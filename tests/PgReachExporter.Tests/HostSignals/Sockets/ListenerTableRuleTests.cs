@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using PgReachExporter.Configuration;
 using PgReachExporter.HostSignals;
+using PgReachExporter.Observations;
 using PgReachExporter.Probes;
 
 namespace PgReachExporter.Tests.HostSignals.Sockets;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using PgReachExporter.HostSignals;
+using PgReachExporter.Observations;
 
 namespace PgReachExporter.Tests.HostSignals.Sockets;
 

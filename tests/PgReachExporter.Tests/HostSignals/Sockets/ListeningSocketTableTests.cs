@@ -1,5 +1,6 @@
 using System.Net;
 using PgReachExporter.HostSignals;
+using PgReachExporter.Observations;
 
 namespace PgReachExporter.Tests.HostSignals.Sockets;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using PgReachExporter.HostSignals;
+using PgReachExporter.Observations;
 
 namespace PgReachExporter.Tests.HostSignals.Sockets;
 

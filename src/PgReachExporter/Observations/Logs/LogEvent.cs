@@ -1,4 +1,4 @@
-namespace PgReachExporter.HostSignals;
+namespace PgReachExporter.Observations;
 
 /// <summary>A server-log event that says something about reachability; closed set.</summary>
 internal enum LogEvent

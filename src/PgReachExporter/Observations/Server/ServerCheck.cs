@@ -1,4 +1,4 @@
-namespace PgReachExporter.Probes.ServerChecks;
+namespace PgReachExporter.Observations;
 
 /// <summary>The server-side checks run over a target's monitoring connection; each is reported on its own.</summary>
 internal enum ServerCheck

@@ -1,4 +1,4 @@
-namespace PgReachExporter.Classification;
+namespace PgReachExporter.Observations;
 
 /// <summary>What a TCP connect attempt to one address ended in.</summary>
 public enum TcpConnectResult

@@ -1,4 +1,4 @@
-namespace PgReachExporter.HostSignals;
+namespace PgReachExporter.Observations;
 
 /// <summary>A target's server log as read so far: what it said and how the reading goes.</summary>
 /// <param name="Source">What is read (a path or glob), for messages.</param>

@@ -1,4 +1,4 @@
-namespace PgReachExporter.Probes.ServerChecks;
+namespace PgReachExporter.Observations;
 
 /// <summary>
 /// Everything one cycle of server-side checks saw for a target. A check that did not run is null; when the monitoring

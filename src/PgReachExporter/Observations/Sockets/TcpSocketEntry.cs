@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace PgReachExporter.HostSignals;
+namespace PgReachExporter.Observations;
 
 /// <summary>TCP states as the kernel numbers them in /proc/net/tcp (include/net/tcp_states.h).</summary>
 internal enum TcpState : byte

@@ -1,4 +1,4 @@
-namespace PgReachExporter.HostSignals;
+namespace PgReachExporter.Observations;
 
 /// <summary>Why the tailer could not read (part of) a log; closed set, metric label values below.</summary>
 internal enum LogReadError

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Net;
 using PgReachExporter.Classification;
 
-namespace PgReachExporter.Probes;
+namespace PgReachExporter.Observations;
 
 /// <summary>The outcome of resolving a target's host name.</summary>
 internal enum DnsLookupResult

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace PgReachExporter.HostSignals;
+namespace PgReachExporter.Observations;
 
 /// <summary>How a listening socket is bound; metric label values in <see cref="ListenerFamilyLabels"/>.</summary>
 internal enum ListenerFamily

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace PgReachExporter.HostSignals;
+namespace PgReachExporter.Observations;
 
 /// <summary>What the tailer is doing right now.</summary>
 internal enum LogTailerState

@@ -1,4 +1,4 @@
-namespace PgReachExporter.Classification;
+namespace PgReachExporter.Observations;
 
 /// <summary>What a login attempt (TCP, startup, authentication) ended in.</summary>
 public enum LoginResult

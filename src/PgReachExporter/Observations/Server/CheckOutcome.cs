@@ -1,4 +1,4 @@
-namespace PgReachExporter.Probes.ServerChecks;
+namespace PgReachExporter.Observations;
 
 /// <summary>
 /// One check's result and what it read. <see cref="Value"/> is set when the result is ok, and may also be set with

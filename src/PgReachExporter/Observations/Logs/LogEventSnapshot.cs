@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Net.Sockets;
 
-namespace PgReachExporter.HostSignals;
+namespace PgReachExporter.Observations;
 
 /// <summary>How often one event was seen and when last.</summary>
 internal readonly record struct LogEventTally(long Count, DateTimeOffset? LastAt);
