@@ -12,6 +12,9 @@ internal static class LogEvents
     public const int TargetStateChanged = 22;
     public const int ProbeCycleFailed = 23;
     public const int ProbeOverrun = 24;
+    public const int PipelineStageFailed = 25;
+    public const int TargetLoopFailed = 26;
+    public const int TargetSetReconcileFailed = 27;
     public const int MonitoringConnected = 30;
     public const int MonitoringConnectFailed = 31;
     public const int MonitoringLost = 32;
@@ -25,6 +28,8 @@ internal static class LogEvents
     public const int LogReadFailed = 3104;
     public const int LogReadRecovered = 3105;
     public const int LogFileVanished = 3106;
+    public const int LogHistoryRead = 3107;
+    public const int LogHistoryUnreadable = 3108;
 
     // The host's view of each target: log loop and socket table.
     public const int HostSignalsStarted = 3110;

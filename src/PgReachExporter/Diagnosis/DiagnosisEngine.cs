@@ -8,13 +8,24 @@ namespace PgReachExporter.Diagnosis;
 /// </summary>
 internal static class DiagnosisEngine
 {
+    /// <summary>The rule sets, in layer order; a new rule set is one file and one line here.</summary>
+    private static readonly Action<DiagnosisContext, FindingSet>[] Rules =
+    [
+        TransportRules.Apply,
+        ListenAddressRules.Apply,
+        LoginRules.Apply,
+        ServerRules.Apply,
+    ];
+
     public static Verdict Diagnose(DiagnosisInput input)
     {
         var context = new DiagnosisContext(input);
         var found = new FindingSet();
-        TransportRules.Apply(context, found);
-        LoginRules.Apply(context, found);
-        ServerRules.Apply(context, found);
+        foreach (var rule in Rules)
+        {
+            rule(context, found);
+        }
+
         if (found.IsEmpty && !context.Cycle.Up)
         {
             // Never report ok for a target that is down: say so, with what was seen.

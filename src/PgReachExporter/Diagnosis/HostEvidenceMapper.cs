@@ -29,7 +29,7 @@ internal static class HostEvidenceMapper
         return evidence with
         {
             LogEventsSinceStart = log.SinceStart.Where(e => e.Value > 0).ToImmutableDictionary(e => e.Key.ToLabel(), e => e.Value),
-            LastEventTimes = log.Events.Where(e => e.Value.LastAt is not null).ToImmutableDictionary(e => e.Key.ToLabel(), e => e.Value.LastAt!.Value),
+            LastEventTimes = log.LastSinceStart.ToImmutableDictionary(e => e.Key.ToLabel(), e => e.Value),
             BindFailures = bindFailures,
             CouldNotBindIpv6 = bindFailures.Any(f => f.Family == AddressFamilies.IPv6),
             // Unknown until the log showed a start (or a bind line standing for one).

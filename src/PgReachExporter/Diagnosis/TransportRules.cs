@@ -78,7 +78,9 @@ internal static class TransportRules
             };
             if (cause is { } known)
             {
-                found.Add(known, severity, [fact, .. view.Evidence]);
+                // Nothing bound because the postmaster could not bind at its last start: that is the cause to fix.
+                found.Add(known == DiagnosisCause.ListenerDown && BindFailedAtStart(context) ? DiagnosisCause.BindFailure : known,
+                    severity, [fact, .. view.Evidence]);
                 return;
             }
         }
@@ -99,9 +101,13 @@ internal static class TransportRules
         }
         else
         {
-            found.Add(DiagnosisCause.ListenerDown, severity, fact);
+            found.Add(BindFailedAtStart(context) ? DiagnosisCause.BindFailure : DiagnosisCause.ListenerDown, severity, fact);
         }
     }
+
+    /// <summary>The log shows IPv4 bind failures or no listen socket at the current postmaster's start.</summary>
+    private static bool BindFailedAtStart(DiagnosisContext context) => context.Host is { } host
+        && (host.Count(HostLogEvents.NoListenSocket) > 0 || host.BindFailures.Any(f => f.Family != AddressFamilies.IPv6));
 
     /// <summary>The server reports a port other than the expected one, whatever TCP says.</summary>
     private static void ApplyServerPort(DiagnosisContext context, FindingSet found)

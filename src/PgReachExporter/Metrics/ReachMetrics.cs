@@ -61,7 +61,7 @@ internal sealed class ReachMetrics
         ServerChecksDuration = PerTargetServer(factory.CreateGauge("pgreach_server_checks_duration_seconds",
             "Time the last cycle of server-side checks took, in seconds.", ["target"]));
         ServerInfo = PerTargetServer(factory.CreateGauge("pgreach_server_info",
-            "Identity of the server behind the monitoring connection; always 1. server_address and server_port are empty over a Unix socket.",
+            "Identity of the server behind the monitoring connection; always 1. server_address is empty over a Unix socket; server_port is the port it answered on, or its port setting over a Unix socket.",
             ["target", "version", "server_address", "server_port", "system_identifier", "listen_addresses"]));
         SettingPendingRestart = PerTargetServer(factory.CreateGauge("pgreach_setting_pending_restart",
             "1 when a setting was changed in the configuration files but needs a restart to apply (pg_settings.pending_restart); the watched settings always have a series, others only while pending.",
@@ -85,6 +85,7 @@ internal sealed class ReachMetrics
             "Client backends by state (pg_stat_activity); the agent's monitoring session is one of them. state=\"unknown\": sessions the role may not inspect.",
             ["target", "state"]));
         MaxConnections = PerTargetServer(factory.CreateGauge("pgreach_max_connections", "The max_connections setting.", ["target"]));
+        ServerPort = PerTargetServer(factory.CreateGauge("pgreach_server_port", "The server's port setting (SHOW port).", ["target"]));
         SuperuserReservedConnections = PerTargetServer(factory.CreateGauge("pgreach_superuser_reserved_connections",
             "The superuser_reserved_connections setting: slots only superusers may use.", ["target"]));
         ReservedConnections = PerTargetServer(factory.CreateGauge("pgreach_reserved_connections",
@@ -156,6 +157,8 @@ internal sealed class ReachMetrics
     public Gauge HbaReloadPending { get; }
     public Gauge Connections { get; }
     public Gauge MaxConnections { get; }
+
+    public Gauge ServerPort { get; }
     public Gauge SuperuserReservedConnections { get; }
     public Gauge ReservedConnections { get; }
     public Gauge HbaClientAllowed { get; }

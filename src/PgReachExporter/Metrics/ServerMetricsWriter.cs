@@ -48,7 +48,7 @@ internal sealed class ServerMetricsWriter(ReachMetrics metrics) : IServerViewSin
     {
         if (settings is null)
         {
-            Remove(name, metrics.SettingPendingRestart, metrics.MaxConnections, metrics.SuperuserReservedConnections, metrics.ReservedConnections);
+            Remove(name, metrics.SettingPendingRestart, metrics.MaxConnections, metrics.SuperuserReservedConnections, metrics.ReservedConnections, metrics.ServerPort);
             return;
         }
 
@@ -61,6 +61,7 @@ internal sealed class ServerMetricsWriter(ReachMetrics metrics) : IServerViewSin
         }
 
         SetOrRemove(metrics.MaxConnections, name, settings.MaxConnections);
+        SetOrRemove(metrics.ServerPort, name, settings.Port);
         SetOrRemove(metrics.SuperuserReservedConnections, name, settings.SuperuserReservedConnections);
         SetOrRemove(metrics.ReservedConnections, name, settings.ReservedConnections);
     }
@@ -76,7 +77,8 @@ internal sealed class ServerMetricsWriter(ReachMetrics metrics) : IServerViewSin
         string[] labels =
         [
             name, identity.Version, identity.ServerAddress ?? "",
-            identity.ServerPort?.ToString(CultureInfo.InvariantCulture) ?? "", identity.SystemIdentifier ?? "", settings?.ListenAddresses ?? "",
+            // Over a Unix socket inet_server_port() is null; the port setting is the port the server listens on.
+            (identity.ServerPort ?? settings?.Port)?.ToString(CultureInfo.InvariantCulture) ?? "", identity.SystemIdentifier ?? "", settings?.ListenAddresses ?? "",
         ];
         ReachMetrics.RemoveSeries(metrics.ServerInfo, l => l[0] == name && !l.AsSpan().SequenceEqual(labels));
         metrics.ServerInfo.WithLabels(labels).Set(1);

@@ -29,7 +29,7 @@ public sealed class DemoLabTests
         ["no-hba-entry"] = ["hba_no_entry"],
         ["reject-shadows-allow"] = ["hba_reject", "hba_rule_shadowed"],
         ["malformed-hba"] = ["hba_syntax_errors"],
-        ["bind-failure"] = ["bind_failure", "listener_down"],
+        ["bind-failure"] = ["bind_failure"],
     };
 
     [Theory]

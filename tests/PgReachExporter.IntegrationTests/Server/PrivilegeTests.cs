@@ -51,13 +51,13 @@ public sealed class PrivilegeTests(ClusterFixture fixture)
             ["ok", "ok", "permission_denied", "permission_denied", "ok", "ok", "permission_denied"],
             Checks.Select(check => Result(scrape, "monitor-only", check)));
 
-        // Identity: over TCP the server reports its address and port; over the Unix socket neither.
+        // Identity: over TCP the server reports its address and port; over the Unix socket no address, and the port setting.
         var least = Assert.Single(scrape.Find("pgreach_server_info", "target=least"));
         Assert.StartsWith($"{major}.", least["version"], StringComparison.Ordinal);
         Assert.Equal(("127.0.0.1", cluster.Port.ToString(CultureInfo.InvariantCulture), systemIdentifier, "127.0.0.1"),
             (least["server_address"], least["server_port"], least["system_identifier"], least["listen_addresses"]));
         var super = Assert.Single(scrape.Find("pgreach_server_info", "target=super"));
-        Assert.Equal(("", "", systemIdentifier), (super["server_address"], super["server_port"], super["system_identifier"]));
+        Assert.Equal(("", cluster.Port.ToString(CultureInfo.InvariantCulture), systemIdentifier), (super["server_address"], super["server_port"], super["system_identifier"]));
         Assert.NotNull(scrape.Value("pgreach_postmaster_start_time_seconds", "target=least"));
         Assert.NotNull(scrape.Value("pgreach_config_load_time_seconds", "target=least"));
 

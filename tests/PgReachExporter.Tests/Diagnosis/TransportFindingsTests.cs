@@ -136,7 +136,7 @@ public sealed class TransportFindingsTests
     }
 
     [Fact]
-    public void Could_not_bind_lines_since_the_start_are_bind_failure_next_to_the_refusal()
+    public void A_refusal_after_could_not_bind_lines_since_the_start_is_the_bind_failure_not_listener_down()
     {
         var verdict = (Healthy.WithTcp(Refused("10.0.0.5")).WithLogin(LoginResult.Refused) with
         {
@@ -147,8 +147,9 @@ public sealed class TransportFindingsTests
             },
         }).Diagnose();
 
-        VerdictAssert.Causes(verdict, DiagnosisCause.BindFailure, DiagnosisCause.ListenerDown);
+        VerdictAssert.Causes(verdict, DiagnosisCause.BindFailure);
         VerdictAssert.HasEvidence(verdict, DiagnosisCause.BindFailure, "could not bind ipv4 address 10.0.0.5: Address already in use");
+        VerdictAssert.HasEvidence(verdict, DiagnosisCause.BindFailure, "tcp 10.0.0.5:5432 refused");
         Assert.StartsWith("Not reachable: PostgreSQL could not bind", verdict.Summary, StringComparison.Ordinal);
     }
 

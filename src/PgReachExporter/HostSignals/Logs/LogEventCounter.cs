@@ -16,6 +16,7 @@ internal sealed class LogEventCounter
     private readonly long[] counts = new long[LogEventLabels.All.Count];
     private readonly long[] countsSinceStart = new long[LogEventLabels.All.Count];
     private readonly DateTimeOffset?[] lastAt = new DateTimeOffset?[LogEventLabels.All.Count];
+    private readonly DateTimeOffset?[] lastAtSinceStart = new DateTimeOffset?[LogEventLabels.All.Count];
     private readonly List<LogRecord> records = [];
     private readonly List<ListeningAddress> listening = [];
     private readonly List<BindFailure> bindFailures = [];
@@ -32,7 +33,10 @@ internal sealed class LogEventCounter
 
     public LogFormat Format => parser.Format;
 
-    /// <summary>Feeds a batch of complete lines; a record still open at the end of the batch is flushed.</summary>
+    /// <summary>
+    /// Feeds a batch of complete lines; a record still open at the end of the batch is flushed. A history batch (lines
+    /// written before reading began) updates what holds since the last start, not the counts of events seen.
+    /// </summary>
     public void Add(LogLineBatch batch)
     {
         lock (gate)
@@ -50,11 +54,15 @@ internal sealed class LogEventCounter
 
             // The reader has caught up, so nothing more of the last record is on disk yet.
             parser.Flush(records);
-            lineCount += batch.Lines.Count;
-            recordCount += records.Count;
+            if (!batch.History)
+            {
+                lineCount += batch.Lines.Count;
+                recordCount += records.Count;
+            }
+
             foreach (LogRecord record in records)
             {
-                Apply(record);
+                Apply(record, batch.History);
             }
 
             records.Clear();
@@ -67,10 +75,15 @@ internal sealed class LogEventCounter
         {
             ImmutableDictionary<LogEvent, LogEventTally>.Builder events = ImmutableDictionary.CreateBuilder<LogEvent, LogEventTally>();
             ImmutableDictionary<LogEvent, long>.Builder sinceStart = ImmutableDictionary.CreateBuilder<LogEvent, long>();
+            ImmutableDictionary<LogEvent, DateTimeOffset>.Builder lastSinceStart = ImmutableDictionary.CreateBuilder<LogEvent, DateTimeOffset>();
             foreach (LogEvent logEvent in LogEventLabels.All)
             {
                 events[logEvent] = new LogEventTally(counts[(int)logEvent], lastAt[(int)logEvent]);
                 sinceStart[logEvent] = countsSinceStart[(int)logEvent];
+                if (lastAtSinceStart[(int)logEvent] is { } at)
+                {
+                    lastSinceStart[logEvent] = at;
+                }
             }
 
             return new LogEventSnapshot(
@@ -83,11 +96,12 @@ internal sealed class LogEventCounter
                 lastStartAt)
             {
                 SinceStart = sinceStart.ToImmutable(),
+                LastSinceStart = lastSinceStart.ToImmutable(),
             };
         }
     }
 
-    private void Apply(LogRecord record)
+    private void Apply(LogRecord record, bool history)
     {
         DateTimeOffset at = record.Timestamp ?? timeProvider.GetUtcNow();
         PostmasterPhase recordPhase = LogEventClassifier.Phase(record);
@@ -118,9 +132,13 @@ internal sealed class LogEventCounter
         }
 
         // Counted after a bind line may have begun a new start, so it counts in that start.
-        counts[(int)match.Event]++;
         countsSinceStart[(int)match.Event]++;
-        lastAt[(int)match.Event] = at;
+        lastAtSinceStart[(int)match.Event] = at;
+        if (!history)
+        {
+            counts[(int)match.Event]++;
+            lastAt[(int)match.Event] = at;
+        }
     }
 
     // Sockets are only bound while the postmaster starts: a bind line outside a start phase means the
@@ -140,5 +158,6 @@ internal sealed class LogEventCounter
         listening.Clear();
         bindFailures.Clear();
         Array.Clear(countsSinceStart);
+        Array.Clear(lastAtSinceStart);
     }
 }

@@ -74,6 +74,18 @@ internal sealed record LogLocation(string Directory, string FilePattern, bool Is
         return newest;
     }
 
+    /// <summary>Every file the location names that exists now (the glob's matches, or the one path).</summary>
+    public IEnumerable<string> Files()
+    {
+        if (!IsGlob)
+        {
+            string path = Path.Combine(Directory, FilePattern);
+            return File.Exists(path) ? [path] : [];
+        }
+
+        return System.IO.Directory.EnumerateFiles(Directory, FilePattern, Enumeration);
+    }
+
     /// <summary>True for a file name in <see cref="Directory"/> that this location follows.</summary>
     public bool Matches(string? fileName) =>
         fileName is not null && (IsGlob ? FileSystemName.MatchesSimpleExpression(FilePattern, fileName, ignoreCase: false) : fileName == FilePattern);

@@ -32,6 +32,7 @@ internal sealed partial class LogTailer : IServerLogSource
     private readonly long[] errorCounts = new long[LogReadErrorLabels.All.Count];
 
     private FollowedLogFile? file;
+    private IReadOnlyList<LogRegion> pendingHistory = [];
     private DateTime? previousFileWrittenUtc;
     private bool seekToEndOnOpen;
     private bool nextBatchStartsFile = true;
@@ -131,6 +132,11 @@ internal sealed partial class LogTailer : IServerLogSource
                     if (cancellationToken.IsCancellationRequested)
                     {
                         break;
+                    }
+
+                    foreach (LogLineBatch batch in TakeHistory())
+                    {
+                        yield return batch;
                     }
                 }
 
@@ -245,10 +251,16 @@ internal sealed partial class LogTailer : IServerLogSource
         if (seekToEndOnOpen || WrittenBeforePreviousFile(handle))
         {
             // At start-up, or a file older than the one just left (the newest was deleted and a glob fell back on
-            // an earlier file): what is in it was written before our reading point and is not replayed.
+            // an earlier file): what is in it was written before our reading point and is not replayed as events.
+            bool startUp = seekToEndOnOpen;
             seekToEndOnOpen = false;
             assembler.Clear();
             StartAtEnd(opened);
+            if (startUp)
+            {
+                // The current postmaster's start-up lines, written before we looked, are still its evidence.
+                pendingHistory = LocateHistory(opened);
+            }
         }
         else
         {
@@ -270,6 +282,46 @@ internal sealed partial class LogTailer : IServerLogSource
 
         LogFollowing(logger, path, opened.Position);
         return opened;
+    }
+
+    private IReadOnlyList<LogRegion> LocateHistory(FollowedLogFile opened)
+    {
+        try
+        {
+            return LogHistory.Locate(location, opened.Path, opened.Handle, opened.Position, timeProvider.GetUtcNow());
+        }
+        catch (IOException e)
+        {
+            LogHistoryUnreadable(logger, opened.Path, e.Message);
+            return [];
+        }
+    }
+
+    // Read in full before the live lines; a file that fails part-way gives what was read and the live reading goes on.
+    private List<LogLineBatch> TakeHistory()
+    {
+        IReadOnlyList<LogRegion> regions = pendingHistory;
+        pendingHistory = [];
+        var batches = new List<LogLineBatch>();
+        try
+        {
+            foreach (LogRegion region in regions)
+            {
+                SafeFileHandle? open = file is { } current && current.Path == region.Path ? current.Handle : null;
+                batches.AddRange(LogHistory.Read(region, open, options.MaxLineBytes, options.MaxBatchLines));
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogHistoryUnreadable(logger, location.Directory, e.Message);
+        }
+
+        if (batches.Count > 0)
+        {
+            LogHistoryRead(logger, regions[0].Path, regions[0].Start, batches.Sum(b => b.Lines.Count));
+        }
+
+        return batches;
     }
 
     private void StartAtEnd(FollowedLogFile opened)
@@ -491,6 +543,14 @@ internal sealed partial class LogTailer : IServerLogSource
 
     [LoggerMessage(EventId = LogEvents.LogReadFailed, Level = LogLevel.Warning, Message = "Cannot read the server log ({Reason}): {Error}; retrying")]
     private static partial void LogReadFailed(ILogger logger, string reason, string error);
+
+    [LoggerMessage(EventId = LogEvents.LogHistoryRead, Level = LogLevel.Information,
+        Message = "Read back {Lines} line(s) of the current postmaster's log from {Path} at byte {Position} as evidence of its start")]
+    private static partial void LogHistoryRead(ILogger logger, string path, long position, int lines);
+
+    [LoggerMessage(EventId = LogEvents.LogHistoryUnreadable, Level = LogLevel.Warning,
+        Message = "Cannot read back the server log's start-up lines at {Path}: {Error}; only lines written from now on are evidence")]
+    private static partial void LogHistoryUnreadable(ILogger logger, string path, string error);
 
     [LoggerMessage(EventId = LogEvents.LogReadRecovered, Level = LogLevel.Information, Message = "Server log {Path} is readable again")]
     private static partial void LogRecovered(ILogger logger, string path);

@@ -41,7 +41,10 @@ internal sealed class RemoteLogSources : IRemoteLogSink
         }
     }
 
-    /// <summary>One target's remote log as a stream of batches; starts at the end like a local tail (the first read only sets the place).</summary>
+    /// <summary>
+    /// One target's remote log as a stream of batches; like a local tail, what the first read reaches back to is
+    /// history (evidence of the current postmaster's start, not counted as events) and later reads are live.
+    /// </summary>
     private sealed class RemoteLogSource(string target, Action detach) : IServerLogSource
     {
         private readonly Channel<LogLineBatch> _batches = Channel.CreateUnbounded<LogLineBatch>(new UnboundedChannelOptions { SingleReader = true });
@@ -64,13 +67,17 @@ internal sealed class RemoteLogSources : IRemoteLogSink
                     _files++;
                 }
 
-                if (first || read.Lines.IsEmpty)
+                if (read.Lines.IsEmpty)
                 {
                     return;
                 }
 
-                _lines += read.Lines.Length;
-                _batches.Writer.TryWrite(new LogLineBatch(read.File, read.Lines, newFile));
+                if (!read.History)
+                {
+                    _lines += read.Lines.Length;
+                }
+
+                _batches.Writer.TryWrite(new LogLineBatch(read.File, read.Lines, first || newFile) { History = read.History });
             }
         }
 

@@ -31,4 +31,7 @@ internal sealed record LogEventSnapshot(
 {
     /// <summary>Every event's count since <see cref="LastStartAt"/> (since reading began when no start was seen).</summary>
     public ImmutableDictionary<LogEvent, long> SinceStart { get; init; } = ImmutableDictionary<LogEvent, long>.Empty;
+
+    /// <summary>When each event seen since <see cref="LastStartAt"/> was last logged (history included).</summary>
+    public ImmutableDictionary<LogEvent, DateTimeOffset> LastSinceStart { get; init; } = ImmutableDictionary<LogEvent, DateTimeOffset>.Empty;
 }

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text;
 
 namespace PgReachExporter.Observations;
 
@@ -8,4 +7,8 @@ namespace PgReachExporter.Observations;
 /// <param name="Offset">The byte offset read up to.</param>
 /// <param name="BytesRead">Bytes read in this run.</param>
 /// <param name="Lines">The complete lines read, in order, without line endings.</param>
-internal sealed record RemoteLogRead(string File, long Offset, int BytesRead, ImmutableArray<string> Lines);
+internal sealed record RemoteLogRead(string File, long Offset, int BytesRead, ImmutableArray<string> Lines)
+{
+    /// <summary>The first read of the file, reaching back before the agent looked: evidence, not new events.</summary>
+    public bool History { get; init; }
+}

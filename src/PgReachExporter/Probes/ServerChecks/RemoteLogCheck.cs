@@ -10,13 +10,13 @@ namespace PgReachExporter.Probes.ServerChecks;
 /// Keeps its place between runs, so one instance serves one target.
 /// </summary>
 /// <remarks>
-/// The first run starts at most <see cref="InitialBacklogBytes"/> before the end of the file; a rotated or truncated
-/// file is read from its start. The binary read avoids the encoding check of pg_read_file, which would fail on a
+/// The first run reads back at most <see cref="InitialBacklogBytes"/> before the end of the file, as history (the
+/// current postmaster's start-up lines, which hold its bind failures); a rotated or truncated file is read from its start. The binary read avoids the encoding check of pg_read_file, which would fail on a
 /// multi-byte character cut by a read boundary; lines are decoded here as UTF-8.
 /// </remarks>
 internal sealed class RemoteLogCheck
 {
-    public const int InitialBacklogBytes = 64 * 1024;
+    public const int InitialBacklogBytes = 1024 * 1024;
     public const int MaxBytesPerRun = 256 * 1024;
     public const int MaxLineBytes = 64 * 1024;
 
@@ -49,6 +49,7 @@ internal sealed class RemoteLogCheck
         }
 
         var rotated = !string.Equals(file, _file, StringComparison.Ordinal) || size < _offset;
+        var history = _file is null;
         if (rotated)
         {
             // A file seen for the first time starts near its end; one that replaced the followed file is new from its start.
@@ -58,10 +59,10 @@ internal sealed class RemoteLogCheck
             _file = file;
         }
 
-        var length = (int)Math.Min(size.Value - _offset, MaxBytesPerRun);
+        var length = (int)Math.Min(size.Value - _offset, history ? InitialBacklogBytes : MaxBytesPerRun);
         if (length <= 0)
         {
-            return CheckOutcome<RemoteLogRead>.Ok(new RemoteLogRead(file, _offset, 0, []));
+            return CheckOutcome<RemoteLogRead>.Ok(new RemoteLogRead(file, _offset, 0, []) { History = history });
         }
 
         var read = await session.QueryAsync(ReadSql, r => r.IsDBNull(0) ? [] : r.GetFieldValue<byte[]>(0), stopping, file, _offset, (long)length)
@@ -74,7 +75,7 @@ internal sealed class RemoteLogCheck
         var bytes = read.Rows.Single();
         _offset += bytes.Length;
         var lines = SplitLines(bytes);
-        return CheckOutcome<RemoteLogRead>.Ok(new RemoteLogRead(file, _offset, bytes.Length, lines));
+        return CheckOutcome<RemoteLogRead>.Ok(new RemoteLogRead(file, _offset, bytes.Length, lines) { History = history });
     }
 
     private ImmutableArray<string> SplitLines(byte[] bytes)
