@@ -51,28 +51,24 @@ internal static class AgentHost
         services.AddSingleton(sp => new TargetSetMonitor(settings, () => sources.ReadSettings(environment), sources.ConfigFile,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TargetSetMonitor>>()));
         services.AddSingleton<AgentMetricsWriter>();
-        services.AddSingleton<LatestCycles>();
-        services.AddSingleton<ICycleSink>(sp => sp.GetRequiredService<LatestCycles>());
-        services.AddSingleton<ICycleSink, ProbeMetricsWriter>();
-        services.AddSingleton<ICycleSink, ResultChangeLog>();
-        services.AddSingleton<EvidenceStore>();
         services.AddSingleton(sp => new LocalLogSources(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<RemoteLogSources>();
         services.AddSingleton<IRemoteLogSink>(sp => sp.GetRequiredService<RemoteLogSources>());
         services.AddSingleton<IServerLogSourceFactory, ServerLogSources>();
         services.AddSingleton(sp => new ListenerTables(time: sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IHostSignalSink, HostSignalMetricsWriter>();
-        services.AddSingleton<IHostSignalSink, HostEvidenceRecorder>();
-        services.AddSingleton<HostSignalScheduler>();
-        services.AddHostedService(sp => sp.GetRequiredService<HostSignalScheduler>());
-        // Before the VerdictTracker: a cycle's host evidence is stored before that cycle's verdict.
-        services.AddSingleton<ICycleSink>(sp => sp.GetRequiredService<HostSignalScheduler>());
+        services.AddSingleton<ProbeMetricsWriter>();
+        services.AddSingleton<HostSignalMetricsWriter>();
+        services.AddSingleton<ILogObserver>(sp => sp.GetRequiredService<HostSignalMetricsWriter>());
         services.AddSingleton<IVerdictSink, DiagnosisMetricsWriter>();
         services.AddSingleton<VerdictTracker>();
-        services.AddSingleton<ICycleSink>(sp => sp.GetRequiredService<VerdictTracker>());
-        services.AddSingleton<ICycleSink, ExpectationsWriter>();
+        services.AddSingleton<ResultChangeLog>();
+        services.AddSingleton<HostSignalScheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<HostSignalScheduler>());
+        services.AddSingleton<ServerEvidenceStore>();
+        services.AddSingleton(AgentPipeline.Health);
+        services.AddSingleton(AgentPipeline.Build);
         services.AddSingleton<IServerViewSink, ServerMetricsWriter>();
-        services.AddSingleton<IServerViewSink, ServerEvidenceWriter>();
+        services.AddSingleton<IServerViewSink, ServerEvidenceRecorder>();
         services.AddSingleton<IServerViewSink, ServerCheckChangeLog>();
         services.AddHostedService<ProbeScheduler>();
         services.AddHostedService<ServerViewScheduler>();

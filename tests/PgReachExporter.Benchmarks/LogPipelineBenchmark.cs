@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using PgReachExporter.Configuration;
 using PgReachExporter.HostSignals;
 
 namespace PgReachExporter.Benchmarks;

@@ -41,7 +41,7 @@ public class ProbeCostBenchmark
         {
             Name = "refused", Host = "127.0.0.1", Port = _refused.Port, Database = "postgres", Username = "app",
             ConnectTimeout = Timeout, Interval = TimeSpan.FromSeconds(15),
-        }, TimeProvider.System, new PostgresGreetingProbe());
+        }, TimeProvider.System, new PostgresGreetingProbe(TimeProvider.System));
     }
 
     [GlobalCleanup]

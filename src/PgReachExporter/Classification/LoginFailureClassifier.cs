@@ -1,6 +1,3 @@
-using System.Net.Sockets;
-using System.Security.Authentication;
-using Npgsql;
 using PgReachExporter.Observations;
 
 namespace PgReachExporter.Classification;
@@ -12,40 +9,22 @@ namespace PgReachExporter.Classification;
 internal static class LoginFailureClassifier
 {
     /// <summary>
-    /// The classification; <see cref="LoginClassification.NeedsGreetingCheck"/> is set when the failure looks like
-    /// a protocol problem that only a raw exchange can tell apart from "something else answers on the port".
+    /// The classification of a failure the probe read from the driver (<see cref="LoginFailure"/>);
+    /// <see cref="LoginClassification.NeedsGreetingCheck"/> is set when it looks like a protocol problem that only a raw
+    /// exchange can tell apart from "something else answers on the port".
     /// </summary>
-    public static LoginClassification Classify(Exception exception)
+    public static LoginClassification Classify(LoginFailure failure) => failure.Kind switch
     {
-        switch (exception)
-        {
-            case PostgresException pg:
-                return new(FromServerError(pg.SqlState, pg.MessageText));
-            case OperationCanceledException or TimeoutException:
-                return new(LoginResult.Timeout);
-            case SocketException socket:
-                return new(LoginResults.FromConnect(SocketErrorClassifier.Classify(socket.SocketErrorCode)));
-        }
+        LoginFailureKind.ServerError => new(FromServerError(failure.SqlState ?? "", failure.Message ?? "")),
+        LoginFailureKind.Timeout => new(LoginResult.Timeout),
+        LoginFailureKind.Socket => new(LoginResults.FromConnect(SocketErrorClassifier.Classify(failure.SocketError ?? System.Net.Sockets.SocketError.SocketError))),
+        LoginFailureKind.Tls or LoginFailureKind.Stream => new(LoginResult.Error, NeedsGreetingCheck: true),
+        _ => FromDriverMessage(failure.Message ?? "", failure.Kind == LoginFailureKind.DriverProtocol),
+    };
 
-        // Npgsql wraps network failures; look at what it wraps first, then at its own messages.
-        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
-        {
-            switch (inner)
-            {
-                case PostgresException pg:
-                    return new(FromServerError(pg.SqlState, pg.MessageText));
-                case SocketException socket:
-                    return new(LoginResults.FromConnect(SocketErrorClassifier.Classify(socket.SocketErrorCode)));
-                case TimeoutException or OperationCanceledException:
-                    return new(LoginResult.Timeout);
-                case AuthenticationException:
-                    return new(LoginResult.Error, NeedsGreetingCheck: true);
-                case EndOfStreamException or IOException:
-                    return new(LoginResult.Error, NeedsGreetingCheck: true);
-            }
-        }
-
-        var message = exception.Message;
+    // The driver's own words, where it raises no server error: only these few are known to mean one thing.
+    private static LoginClassification FromDriverMessage(string message, bool protocol)
+    {
         if (Contains(message, "No password has been provided"))
         {
             return new(LoginResult.PasswordMissing);
@@ -57,18 +36,18 @@ internal static class LoginFailureClassifier
         }
 
         // "Unknown message code", "Received unexpected backend message", or a stream that ended early.
-        return new(LoginResult.Error, NeedsGreetingCheck: exception is NpgsqlException or EndOfStreamException or IOException or InvalidOperationException);
+        return new(LoginResult.Error, NeedsGreetingCheck: protocol);
     }
 
     /// <summary>SQLSTATE first; the message only to split codes PostgreSQL uses for several causes.</summary>
     public static LoginResult FromServerError(string sqlState, string message) => sqlState switch
     {
-        PostgresErrorCodes.InvalidPassword => LoginResult.PasswordFailed,
-        PostgresErrorCodes.InvalidCatalogName => LoginResult.DatabaseMissing,
-        PostgresErrorCodes.TooManyConnections => LoginResult.TooManyConnections,
-        PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown => LoginResult.ServerShuttingDown,
-        PostgresErrorCodes.CannotConnectNow => FromCannotConnectNow(message),
-        PostgresErrorCodes.InvalidAuthorizationSpecification => FromInvalidAuthorization(message),
+        SqlStates.InvalidPassword => LoginResult.PasswordFailed,
+        SqlStates.InvalidCatalogName => LoginResult.DatabaseMissing,
+        SqlStates.TooManyConnections => LoginResult.TooManyConnections,
+        SqlStates.AdminShutdown or SqlStates.CrashShutdown => LoginResult.ServerShuttingDown,
+        SqlStates.CannotConnectNow => FromCannotConnectNow(message),
+        SqlStates.InvalidAuthorizationSpecification => FromInvalidAuthorization(message),
         _ when SaysSslRequired(message) => LoginResult.SslRequired,
         _ when sqlState.StartsWith("28", StringComparison.Ordinal) => LoginResult.AuthFailed,
         _ => LoginResult.Error,
@@ -95,6 +74,34 @@ internal static class LoginFailureClassifier
 
     private static bool Contains(string text, string fragment) => text.Contains(fragment, StringComparison.OrdinalIgnoreCase);
 }
+
+/// <summary>What kind of failure the driver reported, read off its exception by the probe.</summary>
+internal enum LoginFailureKind
+{
+    /// <summary>The server sent an ErrorResponse (SQLSTATE and message).</summary>
+    ServerError,
+
+    /// <summary>The deadline passed.</summary>
+    Timeout,
+
+    /// <summary>The socket failed (refused, unreachable, ...).</summary>
+    Socket,
+
+    /// <summary>The TLS handshake failed.</summary>
+    Tls,
+
+    /// <summary>The stream ended or broke mid-exchange.</summary>
+    Stream,
+
+    /// <summary>The driver could not follow the protocol (unknown message, unexpected backend message).</summary>
+    DriverProtocol,
+
+    /// <summary>Anything else the driver said.</summary>
+    Other,
+}
+
+/// <summary>A failed login as data: its kind and whatever the driver knew (SQLSTATE, message, socket error).</summary>
+internal readonly record struct LoginFailure(LoginFailureKind Kind, string? SqlState = null, string? Message = null, System.Net.Sockets.SocketError? SocketError = null);
 
 /// <summary>A login failure's result, and whether a raw greeting must decide whether PostgreSQL answers at all.</summary>
 internal readonly record struct LoginClassification(LoginResult Result, bool NeedsGreetingCheck = false);

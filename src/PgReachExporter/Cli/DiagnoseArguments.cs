@@ -12,10 +12,20 @@ internal sealed record DiagnoseArguments(
     bool Json,
     bool Help)
 {
+    /// <summary>--monitoring: a libpq URI of the monitoring connection, as the target's Monitoring setting.</summary>
+    public string? Monitoring { get; init; }
+
+    /// <summary>--log: the server log to read back, as the target's LogPath setting.</summary>
+    public string? LogPath { get; init; }
+
+    /// <summary>--local-listener: read the socket table (true), never (false), or by the agent's rule (null).</summary>
+    public bool? LocalListener { get; init; }
+
     public const string Usage = """
         Usage: PgReachExporter diagnose TARGET [options]
 
-        Probes one PostgreSQL target once (DNS, TCP to every address, login) and prints a
+        Probes one PostgreSQL target once (DNS, TCP to every address, login), gathers the same
+        evidence the agent would (socket table, server log, monitoring connection) and prints a
         layer-by-layer report with the verdict and next steps.
 
           TARGET                 a libpq URI (postgresql://user@host:port/db?sslmode=...) or the
@@ -24,6 +34,12 @@ internal sealed record DiagnoseArguments(
           --password-file FILE   read the password from the first line of FILE
                                  (otherwise: the URI, then PGPASSWORD)
           --timeout DURATION     connect timeout, e.g. 3s or 500ms (default: the target's, or 5s)
+          --monitoring URI       also ask the server over this monitoring connection (a libpq URI,
+                                 e.g. postgresql://pgreach_monitor@/postgres?host=/var/run/postgresql)
+          --log PATH             also read back the server log (a file, a glob or a directory/), as
+                                 the agent does at start: the current postmaster's start-up lines
+          --local-listener BOOL  read this machine's socket table (true) or not (false); default:
+                                 when every address of the host is this machine's
           --json                 print the report as JSON (same fields as GET /api/targets)
           -h, --help             show this help
 
@@ -34,7 +50,8 @@ internal sealed record DiagnoseArguments(
     public static DiagnoseArguments? Parse(IReadOnlyList<string> args, out string? problem)
     {
         problem = null;
-        string? target = null, config = null, passwordFile = null;
+        string? target = null, config = null, passwordFile = null, monitoring = null, logPath = null;
+        bool? localListener = null;
         TimeSpan? timeout = null;
         bool json = false, help = false;
         for (var i = 0; i < args.Count; i++)
@@ -49,7 +66,7 @@ internal sealed record DiagnoseArguments(
                 case "--json":
                     json = true;
                     break;
-                case "--config" or "--password-file" or "--timeout":
+                case "--config" or "--password-file" or "--timeout" or "--monitoring" or "--log" or "--local-listener":
                     var value = inline ?? (i + 1 < args.Count ? args[++i] : null);
                     if (string.IsNullOrWhiteSpace(value))
                     {
@@ -60,6 +77,24 @@ internal sealed record DiagnoseArguments(
                     if (name == "--config")
                     {
                         config = value;
+                    }
+                    else if (name == "--monitoring")
+                    {
+                        monitoring = value;
+                    }
+                    else if (name == "--log")
+                    {
+                        logPath = value;
+                    }
+                    else if (name == "--local-listener")
+                    {
+                        if (!bool.TryParse(value, out var local))
+                        {
+                            problem = $"--local-listener '{value}' is not true or false";
+                            return null;
+                        }
+
+                        localListener = local;
                     }
                     else if (name == "--password-file")
                     {
@@ -97,7 +132,10 @@ internal sealed record DiagnoseArguments(
             return null;
         }
 
-        return new DiagnoseArguments(target, config, passwordFile, timeout, json, help);
+        return new DiagnoseArguments(target, config, passwordFile, timeout, json, help)
+        {
+            Monitoring = monitoring, LogPath = logPath, LocalListener = localListener,
+        };
     }
 
     private static (string Name, string? Value) Split(string arg)

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using PgReachExporter.HostSignals;
 using PgReachExporter.Configuration;
 using PgReachExporter.Diagnosis;
 using PgReachExporter.Scheduling;
@@ -55,10 +57,11 @@ internal static class DiagnoseCommand
             return UsageError;
         }
 
-        var status = await ProbeOnceAsync(target, time, cancellation).ConfigureAwait(false);
+        var status = await ProbeOnceAsync(target, time, error, cancellation).ConfigureAwait(false);
         if (status is null)
         {
-            await error.WriteLineAsync("pgreach diagnose: interrupted").ConfigureAwait(false);
+            await error.WriteLineAsync(cancellation.IsCancellationRequested ? "pgreach diagnose: interrupted" : "pgreach diagnose: no verdict (see above)")
+                .ConfigureAwait(false);
             return NotReachable;
         }
 
@@ -74,20 +77,29 @@ internal static class DiagnoseCommand
         return status.Reachable == true ? Reachable : NotReachable;
     }
 
-    /// <summary>One cycle of every probe, diagnosed; null when cancelled.</summary>
-    private static async Task<TargetStatus?> ProbeOnceAsync(TargetDefinition target, TimeProvider time, CancellationToken cancellation)
+    /// <summary>One cycle of the agent's own pipeline with one-shot sources, diagnosed; null when cancelled or when it failed.</summary>
+    private static async Task<TargetStatus?> ProbeOnceAsync(TargetDefinition target, TimeProvider time, TextWriter error, CancellationToken cancellation)
     {
+        var health = new PipelineHealth();
+        await using var server = new OneShotServerEvidence(time, NullLoggerFactory.Instance);
+        var pipeline = new TargetPipeline(new OneShotHostEvidence(new ListenerTables(time: time), time), server, [], health,
+            new StageFailureWriter(error));
+        pipeline.TargetAdded(target);
         await using var session = new TargetProbeSession(target, time);
         try
         {
-            var cycle = await session.RunAsync(cancellation).ConfigureAwait(false);
-            // Server and host evidence sources join here once the agent has them for ad-hoc targets.
-            var verdict = DiagnosisEngine.Diagnose(new DiagnosisInput(target, cycle));
-            return TargetStatusMapper.From(new TargetDiagnosis(target, verdict, cycle.StartedAt, cycle, 0));
+            var record = await pipeline.RunCycleAsync(target, session, cancellation).ConfigureAwait(false);
+            return record?.Verdict is { } verdict
+                ? TargetStatusMapper.From(new TargetDiagnosis(target, verdict, record.Cycle.StartedAt, record.Cycle, 0))
+                : null;
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             return null;
+        }
+        finally
+        {
+            pipeline.TargetRemoved(target.Name);
         }
     }
 }

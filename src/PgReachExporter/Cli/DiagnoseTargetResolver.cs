@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using Npgsql;
 using PgReachExporter.Configuration;
 
@@ -35,7 +36,44 @@ internal static class DiagnoseTargetResolver
             target = target with { Password = new PasswordFile(path) };
         }
 
+        target = WithHostSignals(target, arguments, environment, workingDirectory);
         return arguments.Timeout is { } timeout ? target with { ConnectTimeout = timeout } : target;
+    }
+
+    /// <summary>
+    /// --monitoring, --log and --local-listener read exactly as the agent reads Monitoring, LogPath and LocalListener
+    /// (the same reader and validation), then put on the target.
+    /// </summary>
+    private static TargetDefinition WithHostSignals(TargetDefinition target, DiagnoseArguments arguments, LibpqEnvironment environment, string workingDirectory)
+    {
+        if (arguments.Monitoring is null && arguments.LogPath is null && arguments.LocalListener is null)
+        {
+            return target;
+        }
+
+        const string prefix = AgentSettingsReader.SectionName + ":Targets:0:";
+        var values = new Dictionary<string, string?>
+        {
+            [prefix + "Name"] = target.Name,
+            [prefix + "Host"] = target.Host,
+            [prefix + "Port"] = target.Port.ToString(CultureInfo.InvariantCulture),
+            [prefix + "Username"] = target.Username,
+            [prefix + "Database"] = target.Database,
+            [prefix + "ConnectTimeout"] = DurationParser.Format(target.ConnectTimeout),
+            [prefix + "Interval"] = DurationParser.Format(target.Interval),
+            [prefix + "Monitoring"] = arguments.Monitoring,
+            [prefix + "LogPath"] = arguments.LogPath is { } log ? Path.GetFullPath(log, workingDirectory) + (log.EndsWith('/') ? "/" : "") : null,
+            [prefix + "LocalListener"] = arguments.LocalListener?.ToString(),
+        };
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values.Where(v => v.Value is not null)).Build();
+        var read = AgentSettingsReader.Read(configuration, Source, environment).Targets[0];
+        return target with
+        {
+            Monitoring = read.Monitoring ?? target.Monitoring,
+            LogPath = read.LogPath ?? target.LogPath,
+            LogFormat = read.LogPath is null ? target.LogFormat : read.LogFormat,
+            LocalListener = read.LocalListener ?? target.LocalListener,
+        };
     }
 
     public static bool IsUri(string text) =>

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
-using PgReachExporter.HostSignals;
 
 namespace PgReachExporter.Configuration;
 

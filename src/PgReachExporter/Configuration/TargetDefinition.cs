@@ -1,5 +1,4 @@
 using Npgsql;
-using PgReachExporter.HostSignals;
 
 namespace PgReachExporter.Configuration;
 

@@ -1,20 +1,35 @@
 using PgReachExporter.Configuration;
+using PgReachExporter.Scheduling;
+using Prometheus;
 
 namespace PgReachExporter.Metrics;
 
-/// <summary>Keeps the agent-wide families (targets, build, configuration reloads) in step with the agent.</summary>
+/// <summary>Keeps the agent-wide families (targets, build, configuration reloads, stage failures) in step with the agent.</summary>
 internal sealed class AgentMetricsWriter
 {
     private readonly ReachMetrics _metrics;
     private readonly TargetSetMonitor _targets;
+    private readonly PipelineHealth _health;
 
-    public AgentMetricsWriter(ReachMetrics metrics, TargetSetMonitor targets)
+    public AgentMetricsWriter(ReachMetrics metrics, TargetSetMonitor targets, PipelineHealth health, CollectorRegistry registry)
     {
         _metrics = metrics;
         _targets = targets;
+        _health = health;
         metrics.BuildInfo.WithLabels(BuildVersion.Current).Set(1);
         Update();
+        WriteStageFailures();
         targets.ReloadAttempted += Update;
+        // Failures are counted where they happen, without a metrics dependency; the scrape copies the counts.
+        registry.AddBeforeCollectCallback(WriteStageFailures);
+    }
+
+    private void WriteStageFailures()
+    {
+        foreach (var (stage, failures) in _health.Snapshot())
+        {
+            _metrics.StageFailures.WithLabels(stage).IncTo(failures);
+        }
     }
 
     private void Update()

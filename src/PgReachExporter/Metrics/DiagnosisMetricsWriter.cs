@@ -1,5 +1,6 @@
 using PgReachExporter.Configuration;
 using PgReachExporter.Diagnosis;
+using PgReachExporter.Scheduling;
 
 namespace PgReachExporter.Metrics;
 

@@ -13,7 +13,7 @@ namespace PgReachExporter.Metrics;
 /// set to the reader's running totals; label sets that no longer hold (an earlier start's listeners, an address
 /// no longer bound) lose their series.
 /// </summary>
-internal sealed class HostSignalMetricsWriter(ReachMetrics metrics) : IHostSignalSink
+internal sealed class HostSignalMetricsWriter(ReachMetrics metrics) : ICycleOutput, ILogObserver
 {
     internal const string UnknownProcess = "unknown";
 
@@ -53,21 +53,22 @@ internal sealed class HostSignalMetricsWriter(ReachMetrics metrics) : IHostSigna
         }
     }
 
-    public void HostObserved(TargetDefinition target, HostObservation host)
+    /// <summary>After each cycle: the log as above (so reader errors show while no line comes) and the socket table if it was read.</summary>
+    public void CycleCompleted(CycleRecord record)
     {
-        if (!_targets.TryGetValue(target.Name, out var written))
+        if (!_targets.TryGetValue(record.Target.Name, out var written))
         {
             return;
         }
 
         lock (written.Gate)
         {
-            if (host.Log is { } log)
+            if (record.Host?.Log is { } log)
             {
-                WriteLog(target.Name, log, written);
+                WriteLog(record.Target.Name, log, written);
             }
 
-            WriteListener(target.Name, host.Listener, written);
+            WriteListener(record.Target.Name, record.Host?.Listener, written);
         }
     }
 

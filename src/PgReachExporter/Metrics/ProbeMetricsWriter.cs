@@ -8,7 +8,7 @@ using PgReachExporter.Scheduling;
 namespace PgReachExporter.Metrics;
 
 /// <summary>Writes each completed cycle into the metric families; /metrics then only serialises.</summary>
-internal sealed class ProbeMetricsWriter(ReachMetrics metrics) : ICycleSink
+internal sealed class ProbeMetricsWriter(ReachMetrics metrics) : ICycleOutput
 {
     // The (address, family) pairs last written per target, so addresses that stop resolving lose their series.
     private readonly ConcurrentDictionary<string, HashSet<(string Address, string Family)>> _addresses = new(StringComparer.Ordinal);
@@ -25,9 +25,9 @@ internal sealed class ProbeMetricsWriter(ReachMetrics metrics) : ICycleSink
         metrics.Up.WithLabels(name).Set(0);
     }
 
-    public void CycleCompleted(TargetDefinition target, TargetCycle cycle)
+    public void CycleCompleted(CycleRecord record)
     {
-        var name = target.Name;
+        var (name, cycle) = (record.Target.Name, record.Cycle);
         WriteDns(name, cycle.Dns);
         WriteTcp(name, cycle);
         WriteLogin(name, cycle.Login);

@@ -122,6 +122,9 @@ internal sealed class ReachMetrics
             ["target", "address", "family", "process"]));
         Targets = factory.CreateGauge("pgreach_targets", "Number of targets being probed.");
         BuildInfo = factory.CreateGauge("pgreach_build_info", "Build information of the agent; always 1.", ["version"]);
+        StageFailures = factory.CreateCounter("pgreach_agent_stage_failures_total",
+            "Unexpected failures of a stage of the agent's work (a pipeline stage: probe, host, server, verdict, or an output; a target's loop; reconciling the target set); expected probe failures are never counted here.",
+            ["stage"]);
         ConfigReloadSuccessful = factory.CreateGauge("pgreach_config_last_reload_successful",
             "1 when the last configuration (re)load was valid and applied, 0 when it was rejected and the last good targets are kept.");
         ConfigReloadSuccessTimestamp = factory.CreateGauge("pgreach_config_last_reload_success_timestamp_seconds",
@@ -174,6 +177,7 @@ internal sealed class ReachMetrics
     public Gauge ListenerInfo { get; }
     public Gauge Targets { get; }
     public Gauge BuildInfo { get; }
+    public Counter StageFailures { get; }
     public Gauge ConfigReloadSuccessful { get; }
     public Gauge ConfigReloadSuccessTimestamp { get; }
 

@@ -16,8 +16,7 @@ internal sealed class DnsProbe(TimeProvider time)
         }
 
         var started = time.GetTimestamp();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        deadline.CancelAfter(timeout);
+        using var deadline = Deadline.After(timeout, time, stopping);
         try
         {
             var addresses = await Dns.GetHostAddressesAsync(host, AddressFamily.Unspecified, deadline.Token).ConfigureAwait(false);

@@ -21,18 +21,7 @@ internal sealed class LoginProbe : IAsyncDisposable
         _target = target;
         _time = time;
         _greeting = greeting;
-        var builder = new NpgsqlSlimDataSourceBuilder(ConnectionString(target));
-        // The probe only authenticates: loading the server's types would add a catalog query to every attempt.
-        builder.ConfigureTypeLoading(options => options.EnableTypeLoading(false));
-        builder.EnableTransportSecurity();
-        builder.EnableIntegratedSecurity();
-        if (target.Password != PasswordSource.None)
-        {
-            // The password never enters the connection string, so it cannot leak through it; files are re-read per attempt.
-            builder.UsePasswordProvider(_ => target.Password.Read() ?? "", (_, _) => ValueTask.FromResult(target.Password.Read() ?? ""));
-        }
-
-        _dataSource = builder.Build();
+        _dataSource = PostgresConnector.DataSource(ConnectionString(target), target.Password);
     }
 
     internal static string ConnectionString(TargetDefinition target) => new NpgsqlConnectionStringBuilder
@@ -55,28 +44,22 @@ internal sealed class LoginProbe : IAsyncDisposable
     public async Task<LoginObservation> LoginAsync(CancellationToken stopping)
     {
         var started = _time.GetTimestamp();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        deadline.CancelAfter(_target.ConnectTimeout);
-        var connection = _dataSource.CreateConnection();
-        var open = Task.Run(() => connection.OpenAsync(deadline.Token), CancellationToken.None);
         try
         {
-            // WaitAsync guarantees the deadline even if the driver were to ignore the token in some phase.
-            await open.WaitAsync(deadline.Token).ConfigureAwait(false);
+            var connection = await PostgresConnector.OpenAsync(_dataSource, _target.ConnectTimeout, _time, stopping).ConfigureAwait(false);
             var version = connection.PostgreSqlVersion;
             await connection.DisposeAsync().ConfigureAwait(false);
             return new(LoginResult.Ok, _time.GetElapsedTime(started), null, null, version);
         }
         catch (Exception ex)
         {
-            DisposeWhenSettled(connection, open);
             if (stopping.IsCancellationRequested)
             {
                 throw;
             }
 
             var elapsed = _time.GetElapsedTime(started);
-            var classification = LoginFailureClassifier.Classify(ex);
+            var classification = LoginFailures.Classify(ex);
             var result = classification.Result;
             if (classification.NeedsGreetingCheck && !_target.IsUnixSocket)
             {
@@ -89,13 +72,6 @@ internal sealed class LoginProbe : IAsyncDisposable
 
             return new(result, elapsed, (ex as PostgresException)?.SqlState, Describe(ex), null);
         }
-    }
-
-    private static void DisposeWhenSettled(NpgsqlConnection connection, Task open)
-    {
-        // Never dispose a connection while its open is still running; the continuation also observes its exception.
-        _ = open.ContinueWith(static (_, state) => ((NpgsqlConnection)state!).Dispose(), connection, CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>A one-line reason for logs and pages; server messages name users and databases, never passwords.</summary>

@@ -9,7 +9,7 @@ namespace PgReachExporter.Probes;
 /// answers an SSLRequest with exactly one byte, 'S' or 'N' (or an 'E' error from very old servers), then waits.
 /// Used only when a login failed in a way the driver cannot explain.
 /// </summary>
-internal sealed class PostgresGreetingProbe
+internal sealed class PostgresGreetingProbe(TimeProvider time)
 {
     // Length 8, then the SSLRequest code 80877103.
     private static readonly byte[] SslRequest = [0, 0, 0, 8, 0x04, 0xD2, 0x16, 0x2F];
@@ -19,8 +19,7 @@ internal sealed class PostgresGreetingProbe
 
     public async Task<GreetingResult> CheckAsync(string host, int port, TimeSpan timeout, CancellationToken stopping)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        deadline.CancelAfter(timeout);
+        using var deadline = Deadline.After(timeout, time, stopping);
         using var client = new TcpClient();
         try
         {
@@ -61,10 +60,9 @@ internal sealed class PostgresGreetingProbe
     }
 
     /// <summary>Reads what arrives within the window; null when nothing does.</summary>
-    private static async Task<int?> ReadWithinAsync(NetworkStream stream, byte[] buffer, TimeSpan window, CancellationToken token)
+    private async Task<int?> ReadWithinAsync(NetworkStream stream, byte[] buffer, TimeSpan window, CancellationToken token)
     {
-        using var quiet = CancellationTokenSource.CreateLinkedTokenSource(token);
-        quiet.CancelAfter(window);
+        using var quiet = Deadline.After(window, time, token);
         try
         {
             return await stream.ReadAsync(buffer, quiet.Token).ConfigureAwait(false);

@@ -20,8 +20,7 @@ internal sealed class TcpConnectProbe(TimeProvider time)
         using var socket = endpoint is UnixDomainSocketEndPoint
             ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
             : new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        deadline.CancelAfter(timeout);
+        using var deadline = Deadline.After(timeout, time, stopping);
         try
         {
             await socket.ConnectAsync(endpoint, deadline.Token).ConfigureAwait(false);

@@ -9,42 +9,44 @@ namespace PgReachExporter.Scheduling;
 /// the probes run on: it marks concurrently, does not compact (nothing moves) and stops the threads only twice,
 /// briefly.
 /// </summary>
-internal sealed class HeapSweeper(TimeProvider time, Action collect) : BackgroundService
+/// <remarks>
+/// A timer of the injected clock calls the collection directly (no async continuation in between), so a test that
+/// advances a fake clock sees the collection happen, or not, by the time Advance returns.
+/// </remarks>
+internal sealed class HeapSweeper(TimeProvider time, Action collect) : IHostedService, IDisposable
 {
     public static readonly TimeSpan Period = TimeSpan.FromMinutes(1);
 
-    // Created at start rather than in ExecuteAsync, which the host runs on another thread: the first period counts from start.
-    private PeriodicTimer? _timer;
+    private readonly Lock _gate = new();
+    private ITimer? _timer;
 
     public HeapSweeper(TimeProvider time)
         : this(time, () => GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false, compacting: false))
     {
     }
 
-    public override Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        _timer = new PeriodicTimer(Period, time);
-        return base.StartAsync(cancellationToken);
-    }
-
-    public override void Dispose()
-    {
-        _timer?.Dispose();
-        base.Dispose();
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
+        lock (_gate)
         {
-            while (await _timer!.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                collect();
-            }
+            _timer ??= time.CreateTimer(_ => collect(), null, Period, Period);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
         {
-            // Stopping.
+            _timer?.Dispose();
+            _timer = null;
         }
     }
 }

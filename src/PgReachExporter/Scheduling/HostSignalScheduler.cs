@@ -9,17 +9,17 @@ using PgReachExporter.Probes;
 namespace PgReachExporter.Scheduling;
 
 /// <summary>
-/// The host's view of every target, on the probe scheduler's target lifecycle (it is a cycle sink, so targets come
-/// and go exactly as the probe loops do): one async loop per target with a log source follows its server log, and
-/// after each probe cycle, before that cycle's verdict, the listening-socket table is read where it applies. What is
-/// seen goes to the <see cref="IHostSignalSink"/>s. A quiet log costs nothing between file notifications and polls.
+/// The pipeline's host stage in the agent, on the probe loops' target lifecycle: one async loop per target with a log
+/// source follows its server log (each batch goes to the <see cref="ILogObserver"/>s), and after each probe cycle the
+/// pipeline gathers the log as read so far and, where it applies, the listening-socket table. A quiet log costs
+/// nothing between file notifications and polls.
 /// </summary>
 internal sealed partial class HostSignalScheduler(
     IServerLogSourceFactory logSources,
     ListenerTables listenerTables,
-    IEnumerable<IHostSignalSink> sinks,
+    IEnumerable<ILogObserver> observers,
     TimeProvider time,
-    ILogger<HostSignalScheduler> logger) : ICycleSink, IHostedService, IDisposable
+    ILogger<HostSignalScheduler> logger) : IHostEvidenceSource, IHostedService, IDisposable
 {
     private static readonly TimeSpan MinimumRestartDelay = TimeSpan.FromSeconds(5);
 
@@ -27,7 +27,7 @@ internal sealed partial class HostSignalScheduler(
     // read per cycle would cost more than the probes themselves, and a listener does not come and go that fast.
     private static readonly TimeSpan ListenerTableFreshness = TimeSpan.FromSeconds(1);
 
-    private readonly IHostSignalSink[] _sinks = [.. sinks];
+    private readonly ILogObserver[] _observers = [.. observers];
     private readonly ConcurrentDictionary<string, TargetHostWatch> _watches = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly ListenerTableRule _listenerRule = new(time);
@@ -66,7 +66,6 @@ internal sealed partial class HostSignalScheduler(
         }
 
         _watches[target.Name] = watch;
-        ForEachSink(target.Name, sink => sink.TargetAdded(target));
         if (log is not null)
         {
             watch.Loop = Task.Run(() => FollowLogAsync(watch), CancellationToken.None);
@@ -75,25 +74,20 @@ internal sealed partial class HostSignalScheduler(
         LogStarted(target.Name, log?.Description ?? "none", ListenerTableRule.Describe(target));
     }
 
-    public void CycleCompleted(TargetDefinition target, TargetCycle cycle)
+    public async ValueTask<HostObservation?> GatherAsync(TargetDefinition target, TargetCycle cycle, CancellationToken stopping)
     {
         if (!_watches.TryGetValue(target.Name, out var watch) || watch.Target != target)
         {
-            return;
+            return null;
         }
 
-        try
-        {
-            var listener = _listenerRule.Reads(target, cycle.Dns) ? listenerTables.Inspect(target.Port, target.ListenerPid, cycle.StartedAt - ListenerTableFreshness) : null;
-            ReportUnreadableTable(watch, listener);
-            var host = new HostObservation(time.GetUtcNow(), watch.LogObservation(), listener);
-            watch.Publish(() => ForEachSink(target.Name, sink => sink.HostObserved(target, host)));
-        }
-        catch (Exception ex)
-        {
-            // A bug here must not stop the probe loop that called us; the next cycle tries again.
-            LogFailed(ex, target.Name, "reading its host signals");
-        }
+        // The table is read off the probe loop's thread: a slow /proc never holds a cycle's continuation.
+        var listener = _listenerRule.Reads(target, cycle.Dns)
+            ? await Task.Run(() => listenerTables.Inspect(target.Port, target.ListenerPid, cycle.StartedAt - ListenerTableFreshness), stopping).ConfigureAwait(false)
+            : null;
+        ReportUnreadableTable(watch, listener);
+        var log = watch.LogObservation();
+        return log is null && listener is null ? null : new HostObservation(time.GetUtcNow(), log, listener);
     }
 
     /// <summary>
@@ -114,8 +108,6 @@ internal sealed partial class HostSignalScheduler(
                 listenerTables.Forget(pid);
             }
         }
-
-        ForEachSink(target, sink => sink.TargetRemoved(target));
     }
 
     // The container may dispose this instance once per registration that hands it out: idempotent.
@@ -153,7 +145,7 @@ internal sealed partial class HostSignalScheduler(
                 {
                     watch.Counter!.Add(batch);
                     var observation = watch.LogObservation()!;
-                    watch.Publish(() => ForEachSink(target.Name, sink => sink.LogObserved(target, observation)));
+                    watch.Publish(() => ForEachObserver(target, observation));
                 }
 
                 return;
@@ -191,17 +183,17 @@ internal sealed partial class HostSignalScheduler(
         watch.ListenerUnreadable = unreadable;
     }
 
-    private void ForEachSink(string target, Action<IHostSignalSink> action)
+    private void ForEachObserver(TargetDefinition target, ServerLogObservation observation)
     {
-        foreach (var sink in _sinks)
+        foreach (var observer in _observers)
         {
             try
             {
-                action(sink);
+                observer.LogObserved(target, observation);
             }
             catch (Exception ex)
             {
-                LogFailed(ex, target, $"writing to {sink.GetType().Name}");
+                LogFailed(ex, target.Name, $"writing to {observer.GetType().Name}");
             }
         }
     }

@@ -15,9 +15,3 @@ internal interface IServerViewSink
     /// <summary>A target stops being checked: removed, changed, or its monitoring connection taken out of the configuration.</summary>
     void TargetRemoved(string target);
 }
-
-/// <summary>Receives the server log lines the remote log check read through a monitoring connection. Must be fast and never throw.</summary>
-internal interface IRemoteLogSink
-{
-    void LinesRead(TargetDefinition target, RemoteLogRead read);
-}

@@ -8,7 +8,7 @@ using PgReachExporter.Probes;
 namespace PgReachExporter.Scheduling;
 
 /// <summary>Logs one line when a target's outcome changes, not one per cycle.</summary>
-internal sealed partial class ResultChangeLog(ILogger<ResultChangeLog> logger) : ICycleSink
+internal sealed partial class ResultChangeLog(ILogger<ResultChangeLog> logger) : ICycleOutput
 {
     private readonly ConcurrentDictionary<string, string> _last = new(StringComparer.Ordinal);
 
@@ -16,8 +16,9 @@ internal sealed partial class ResultChangeLog(ILogger<ResultChangeLog> logger) :
     {
     }
 
-    public void CycleCompleted(TargetDefinition target, TargetCycle cycle)
+    public void CycleCompleted(CycleRecord record)
     {
+        var (target, cycle) = (record.Target, record.Cycle);
         var summary = Summarise(cycle);
         var previous = _last.GetValueOrDefault(target.Name);
         if (previous == summary)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PgReachExporter.Configuration;
+using PgReachExporter.HostSignals;
 using PgReachExporter.Observations;
 using PgReachExporter.Probes.ServerChecks;
 
@@ -20,46 +21,42 @@ internal sealed partial class ServerViewScheduler : BackgroundService
     private readonly ILogger<ServerViewScheduler> _logger;
     private readonly ILoggerFactory _loggers;
     private readonly TargetLoops _loops;
-    private CancellationToken _stopping;
+    private readonly PipelineHealth _health;
 
     public ServerViewScheduler(
         TargetSetMonitor targets,
         IEnumerable<IServerViewSink> sinks,
         IEnumerable<IRemoteLogSink> logSinks,
+        PipelineHealth health,
         TimeProvider time,
         ILoggerFactory loggers)
     {
+        _health = health;
         _targets = targets;
         _sinks = [.. sinks];
         _logSinks = [.. logSinks];
         _time = time;
         _loggers = loggers;
         _logger = loggers.CreateLogger<ServerViewScheduler>();
-        _loops = new TargetLoops(RunTargetAsync, Started, Stopped);
+        _loops = new TargetLoops(RunTargetAsync, Started, Stopped, LoopFailed, time);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        _stopping = stoppingToken;
-        _targets.Changed += OnTargetsChanged;
-        try
-        {
-            await _loops.ReconcileAsync(Monitored(_targets.Current), stoppingToken).ConfigureAwait(false);
-            await Task.Delay(Timeout.Infinite, stoppingToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            _targets.Changed -= OnTargetsChanged;
-            await _loops.StopAllAsync().ConfigureAwait(false);
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        _loops.FollowAsync(_targets, Monitored, ReconcileFailed, stoppingToken);
 
     private static IEnumerable<TargetDefinition> Monitored(AgentSettings settings) => settings.Targets.Where(t => t.Monitoring is not null);
 
-    private void OnTargetsChanged(AgentSettings settings) => _ = _loops.ReconcileAsync(Monitored(settings), _stopping);
+    private void LoopFailed(TargetDefinition target, Exception exception)
+    {
+        _health.Failed(PipelineHealth.Loop);
+        LogLoopFailed(exception, target.Name);
+    }
+
+    private void ReconcileFailed(Exception exception)
+    {
+        _health.Failed(PipelineHealth.Reconcile);
+        LogReconcileFailed(exception);
+    }
 
     private void Started(TargetDefinition target)
     {
@@ -123,6 +120,14 @@ internal sealed partial class ServerViewScheduler : BackgroundService
             LogViewFailed(ex, target.Name);
         }
     }
+
+    [LoggerMessage(EventId = LogEvents.TargetLoopFailed, Level = LogLevel.Error,
+        Message = "The server-check loop of target {Target} failed and is restarted after a backoff")]
+    private partial void LogLoopFailed(Exception exception, string target);
+
+    [LoggerMessage(EventId = LogEvents.TargetSetReconcileFailed, Level = LogLevel.Error,
+        Message = "Applying a changed target set to the server checks failed; the next change is applied as usual")]
+    private partial void LogReconcileFailed(Exception exception);
 
     [LoggerMessage(EventId = LogEvents.ServerViewFailed, Level = LogLevel.Error, Message = "Server checks of target {Target} failed unexpectedly")]
     private partial void LogViewFailed(Exception exception, string target);

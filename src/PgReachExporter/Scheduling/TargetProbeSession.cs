@@ -25,7 +25,7 @@ internal sealed class TargetProbeSession : IAsyncDisposable
         _time = time;
         _dns = new DnsProbe(time);
         _tcp = new TcpConnectProbe(time);
-        _login = new LoginProbe(target, time, new PostgresGreetingProbe());
+        _login = new LoginProbe(target, time, new PostgresGreetingProbe(time));
     }
 
     public async Task<TargetCycle> RunAsync(CancellationToken stopping)

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using PgReachExporter.Diagnosis;
+using PgReachExporter.Scheduling;
 
 namespace PgReachExporter.Web;
 

@@ -1,6 +1,7 @@
 using PgReachExporter.Classification;
 using PgReachExporter.Configuration;
 using PgReachExporter.Diagnosis;
+using PgReachExporter.Scheduling;
 using PgReachExporter.Observations;
 using PgReachExporter.Probes;
 

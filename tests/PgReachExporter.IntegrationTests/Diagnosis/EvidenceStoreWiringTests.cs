@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PgReachExporter.Diagnosis;
 using PgReachExporter.IntegrationTests.Agent;
 using PgReachExporter.IntegrationTests.Infrastructure;
+using PgReachExporter.Scheduling;
 
 namespace PgReachExporter.IntegrationTests.Diagnosis;
 
@@ -28,7 +29,7 @@ public sealed class EvidenceStoreWiringTests(ClusterFixture fixture)
             ListenAddresses = await server.ScalarAsync<string>("SHOW listen_addresses"),
             Port = int.Parse((await server.ScalarAsync<string>("SHOW port"))!, CultureInfo.InvariantCulture),
         };
-        agent.Services.GetRequiredService<EvidenceStore>().UpdateServer("other-loopback", evidence);
+        agent.Services.GetRequiredService<ServerEvidenceStore>().Update("other-loopback", evidence);
 
         var root = await agent.WaitForTargetsAsync(root => Causes(root).Contains("listen_localhost_only"), bound);
 

@@ -1,3 +1,4 @@
+using PgReachExporter.Configuration;
 using PgReachExporter.IntegrationTests.Agent;
 using PgReachExporter.IntegrationTests.Infrastructure;
 using static PgReachExporter.IntegrationTests.HostSignals.HostSignalTargets;

@@ -1,4 +1,5 @@
 using Npgsql;
+using PgReachExporter.Configuration;
 using PgReachExporter.IntegrationTests.Agent;
 using PgReachExporter.IntegrationTests.Infrastructure;
 using static PgReachExporter.IntegrationTests.HostSignals.HostSignalTargets;

@@ -1,3 +1,4 @@
+using PgReachExporter.Configuration;
 namespace PgReachExporter.IntegrationTests.Infrastructure;
 
 /// <summary>How a throwaway <see cref="PostgresCluster"/> is configured; every property has a working default.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using PgReachExporter.Configuration;
 
 namespace PgReachExporter.IntegrationTests.Infrastructure;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Npgsql;
+using PgReachExporter.Configuration;
 
 namespace PgReachExporter.IntegrationTests.Infrastructure;
 

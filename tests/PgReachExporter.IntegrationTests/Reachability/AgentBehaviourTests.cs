@@ -105,7 +105,12 @@ public sealed class AgentBehaviourTests(ClusterFixture fixture)
         await agent.WaitForAsync(s => s.Value("pgreach_last_probe_timestamp_seconds", "target=kept") > probedAt + 1,
             TimeSpan.FromSeconds(10), "the kept target is still probed");
 
+        // A good edit first, so that the next failure is a change the test can see (the metric is 0 until then).
+        await File.WriteAllTextAsync(agent.ConfigFile, JsonSerializer.Serialize(Config(Target("kept", "127.0.0.1", port, interval: "1s", timeout: "500ms"))));
+        await agent.WaitForAsync(s => s.Value("pgreach_config_last_reload_successful") == 1, TimeSpan.FromSeconds(15), "the good edit is loaded");
+
         await File.WriteAllTextAsync(agent.ConfigFile, "{ not json");
-        await agent.WaitForAsync(s => s.Value("pgreach_config_last_reload_successful") == 0 && s.Value("pgreach_targets") == 1);
+        await agent.WaitForAsync(s => s.Value("pgreach_config_last_reload_successful") == 0 && s.Value("pgreach_targets") == 1,
+            TimeSpan.FromSeconds(15), "the broken file is rejected and the target kept");
     }
 }

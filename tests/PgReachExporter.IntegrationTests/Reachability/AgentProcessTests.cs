@@ -1,4 +1,5 @@
 using System.Net;
+using PgReachExporter.Configuration;
 using PgReachExporter.IntegrationTests.Agent;
 using PgReachExporter.IntegrationTests.Infrastructure;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using PgReachExporter.Probes;
 using PgReachExporter.Classification;
 using PgReachExporter.Configuration;
 using PgReachExporter.Hba;
@@ -135,7 +136,7 @@ public sealed partial class HbaEngineAgreementTests(ClusterFixture fixture)
         }
         catch (PostgresException ex)
         {
-            return LoginFailureClassifier.Classify(ex).Result switch
+            return LoginFailures.Classify(ex).Result switch
             {
                 LoginResult.NoHbaEntry => HbaOutcome.NoMatch,
                 LoginResult.HbaReject => HbaOutcome.Rejected,

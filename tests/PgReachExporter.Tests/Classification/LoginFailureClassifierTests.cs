@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Npgsql;
+using PgReachExporter.Probes;
 using PgReachExporter.Classification;
 using PgReachExporter.Observations;
 
@@ -33,7 +34,7 @@ public sealed class LoginFailureClassifierTests
     {
         var ex = new PostgresException("password authentication failed for user \"app\"", "FATAL", "FATAL", "28P01");
 
-        Assert.Equal(new LoginClassification(LoginResult.PasswordFailed), LoginFailureClassifier.Classify(ex));
+        Assert.Equal(new LoginClassification(LoginResult.PasswordFailed), LoginFailures.Classify(ex));
     }
 
     [Theory]
@@ -45,20 +46,20 @@ public sealed class LoginFailureClassifierTests
     {
         var ex = new NpgsqlException("Failed to connect to 127.0.0.1:5432", new SocketException((int)error));
 
-        Assert.Equal(expected, LoginFailureClassifier.Classify(ex).Result);
+        Assert.Equal(expected, LoginFailures.Classify(ex).Result);
     }
 
     [Fact]
     public void Timeouts_and_cancellation_are_timeouts()
     {
-        Assert.Equal(LoginResult.Timeout, LoginFailureClassifier.Classify(new OperationCanceledException()).Result);
-        Assert.Equal(LoginResult.Timeout, LoginFailureClassifier.Classify(new NpgsqlException("Exception while connecting", new TimeoutException())).Result);
+        Assert.Equal(LoginResult.Timeout, LoginFailures.Classify(new OperationCanceledException()).Result);
+        Assert.Equal(LoginResult.Timeout, LoginFailures.Classify(new NpgsqlException("Exception while connecting", new TimeoutException())).Result);
     }
 
     [Fact]
     public void Stream_ending_early_asks_for_a_greeting_check()
     {
-        var classification = LoginFailureClassifier.Classify(new NpgsqlException("Exception while reading from stream", new EndOfStreamException()));
+        var classification = LoginFailures.Classify(new NpgsqlException("Exception while reading from stream", new EndOfStreamException()));
 
         Assert.True(classification.NeedsGreetingCheck);
     }
@@ -68,7 +69,7 @@ public sealed class LoginFailureClassifierTests
     {
         var ex = new NpgsqlException("No password has been provided but the backend requires one (in SASL/SCRAM-SHA-256)");
 
-        Assert.Equal(LoginResult.PasswordMissing, LoginFailureClassifier.Classify(ex).Result);
+        Assert.Equal(LoginResult.PasswordMissing, LoginFailures.Classify(ex).Result);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Net;
+using PgReachExporter.Configuration;
 using PgReachExporter.Diagnosis;
 using PgReachExporter.HostSignals;
 using PgReachExporter.Observations;

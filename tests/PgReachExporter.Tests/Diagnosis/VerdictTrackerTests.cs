@@ -4,6 +4,7 @@ using System.Text;
 using PgReachExporter.Classification;
 using PgReachExporter.Diagnosis;
 using PgReachExporter.Metrics;
+using PgReachExporter.Scheduling;
 using Prometheus;
 using static PgReachExporter.Tests.Diagnosis.Scenario;
 
@@ -12,31 +13,21 @@ namespace PgReachExporter.Tests.Diagnosis;
 public sealed class VerdictTrackerTests
 {
     private readonly MetricsUnderTest _scrape = new();
-    private readonly EvidenceStore _evidence = new();
     private readonly VerdictTracker _tracker;
 
     public VerdictTrackerTests()
     {
-        _tracker = new VerdictTracker(_evidence, [new DiagnosisMetricsWriter(_scrape.Families)]);
+        _tracker = new VerdictTracker([new DiagnosisMetricsWriter(_scrape.Families)]);
         _tracker.TargetAdded(Healthy.Target);
     }
 
     private static readonly Scenario Down = Healthy.WithTcp(Refused("10.0.0.5")).WithLogin(LoginResult.Refused);
 
-    /// <summary>Stores the scenario's evidence, if any, as a provider would, then completes a cycle.</summary>
+    /// <summary>Completes a cycle of the scenario with its verdict, as the pipeline hands it on.</summary>
     private void Run(Scenario scenario, int minute)
     {
-        if (scenario.Server is { } server)
-        {
-            _evidence.UpdateServer(scenario.Target.Name, server);
-        }
-
-        if (scenario.Host is { } host)
-        {
-            _evidence.UpdateHost(scenario.Target.Name, host);
-        }
-
-        _tracker.CycleCompleted(scenario.Target, (scenario with { StartedAt = Now.AddMinutes(minute) }).Cycle);
+        var at = scenario with { StartedAt = Now.AddMinutes(minute) };
+        _tracker.CycleCompleted(new CycleRecord(at.Target, at.Cycle, null, at.Diagnose()));
     }
 
     private async Task<string[]> DiagnosisSeriesAsync()
@@ -119,26 +110,34 @@ public sealed class VerdictTrackerTests
     }
 
     [Fact]
-    public async Task A_removed_target_leaves_no_series_and_no_stored_evidence()
+    public async Task A_removed_target_leaves_no_series()
     {
-        _evidence.UpdateServer("orders", ServerSays("localhost"));
-        Run(Down, 0);
+        Run(Down with { Server = ServerSays("localhost") }, 0);
 
         _tracker.TargetRemoved("orders");
 
         Assert.Empty(await DiagnosisSeriesAsync());
         Assert.Null(_tracker.Find("orders"));
-        Assert.Same(TargetEvidence.None, _evidence.Get("orders"));
     }
 
     [Fact]
-    public void Stored_evidence_sharpens_the_verdict_of_the_next_cycle()
+    public void A_cycle_whose_verdict_stage_failed_keeps_the_last_verdict()
+    {
+        Run(Down, 0);
+        var before = _tracker.Find("orders")!;
+
+        _tracker.CycleCompleted(new CycleRecord(Healthy.Target, (Healthy with { StartedAt = Now.AddMinutes(1) }).Cycle, null, null));
+
+        Assert.Same(before, _tracker.Find("orders"));
+    }
+
+    [Fact]
+    public void Server_evidence_in_a_later_cycle_sharpens_the_verdict()
     {
         Run(Down, 0);
         Assert.Equal(DiagnosisCause.ListenerDown, _tracker.Find("orders")!.Verdict!.Findings[0].Cause);
 
-        _evidence.UpdateServer("orders", ServerSays("localhost") with { CollectedAt = Now.AddMinutes(1) });
-        Run(Down, 1);
+        Run(Down with { Server = ServerSays("localhost") with { CollectedAt = Now.AddMinutes(1) } }, 1);
 
         Assert.Equal(DiagnosisCause.ListenLocalhostOnly, _tracker.Find("orders")!.Verdict!.Findings[0].Cause);
         Assert.Equal(1, _tracker.Find("orders")!.Changes);

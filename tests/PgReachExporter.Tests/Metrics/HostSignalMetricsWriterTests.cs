@@ -5,6 +5,7 @@ using PgReachExporter.Configuration;
 using PgReachExporter.HostSignals;
 using PgReachExporter.Metrics;
 using PgReachExporter.Observations;
+using PgReachExporter.Scheduling;
 using Prometheus;
 
 namespace PgReachExporter.Tests.Metrics;
@@ -111,11 +112,11 @@ public sealed class HostSignalMetricsWriterTests
     {
         _writer.TargetAdded(Target);
 
-        _writer.HostObserved(Target, Host(Listener(("0.0.0.0", "postgres"), ("::", null))));
+        _writer.CycleCompleted(Record(Host(Listener(("0.0.0.0", "postgres"), ("::", null)))));
         var first = await ScrapeAsync();
-        _writer.HostObserved(Target, Host(Listener(("127.0.0.1", "postgres"))));
+        _writer.CycleCompleted(Record(Host(Listener(("127.0.0.1", "postgres")))));
         var second = await ScrapeAsync();
-        _writer.HostObserved(Target, Host(Listener()));
+        _writer.CycleCompleted(Record(Host(Listener())));
         var stopped = await ScrapeAsync();
 
         Assert.Contains("pgreach_listener_present{target=\"orders\"} 1", first);
@@ -134,12 +135,12 @@ public sealed class HostSignalMetricsWriterTests
     public async Task Unreadable_table_or_one_not_read_leaves_no_listener_series()
     {
         _writer.TargetAdded(Target);
-        _writer.HostObserved(Target, Host(Listener(("127.0.0.1", "postgres"))));
+        _writer.CycleCompleted(Record(Host(Listener(("127.0.0.1", "postgres")))));
 
-        _writer.HostObserved(Target, Host(Listener() with { Errors = ["/proc/net/tcp: Permission denied"] }));
+        _writer.CycleCompleted(Record(Host(Listener() with { Errors = ["/proc/net/tcp: Permission denied"] })));
         var unreadable = await ScrapeAsync();
-        _writer.HostObserved(Target, Host(Listener(("127.0.0.1", "postgres"))));
-        _writer.HostObserved(Target, Host(null));
+        _writer.CycleCompleted(Record(Host(Listener(("127.0.0.1", "postgres")))));
+        _writer.CycleCompleted(Record(Host(null)));
         var notRead = await ScrapeAsync();
 
         foreach (var text in new[] { unreadable, notRead })
@@ -156,11 +157,11 @@ public sealed class HostSignalMetricsWriterTests
         _writer.TargetAdded(Target);
         Feed("2024-05-01 10:00:05.000 UTC [11] FATAL:  password authentication failed for user \"app\"");
         _writer.LogObserved(Target, Observation());
-        _writer.HostObserved(Target, Host(Listener(("127.0.0.1", "postgres"))));
+        _writer.CycleCompleted(Record(Host(Listener(("127.0.0.1", "postgres")))));
 
         _writer.TargetRemoved("orders");
         _writer.LogObserved(Target, Observation());
-        _writer.HostObserved(Target, Host(Listener(("127.0.0.1", "postgres"))));
+        _writer.CycleCompleted(Record(Host(Listener(("127.0.0.1", "postgres")))));
 
         Assert.DoesNotContain("target=\"orders\"", await ScrapeAsync());
     }
@@ -178,6 +179,11 @@ public sealed class HostSignalMetricsWriterTests
         LogReadErrorLabels.All.ToImmutableDictionary(e => e, _ => 0L), 1, true, null);
 
     private static HostObservation Host(ListenerObservation? listener) => new(DateTimeOffset.UnixEpoch, null, listener);
+
+    private static CycleRecord Record(HostObservation host) => new(Target,
+        new TargetCycle(Target.Name, DateTimeOffset.UnixEpoch, TimeSpan.Zero, new DnsObservation(DnsLookupResult.Ok, [], TimeSpan.Zero, null), [],
+            new LoginObservation(LoginResult.Ok, TimeSpan.Zero, null, null, null), false),
+        host, null);
 
     private static ListenerObservation Listener(params (string Address, string? Process)[] sockets) => new(5432,
         [.. sockets.Select((s, i) => new ObservedListener(

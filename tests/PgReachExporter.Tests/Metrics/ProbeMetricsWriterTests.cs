@@ -5,6 +5,7 @@ using PgReachExporter.Classification;
 using PgReachExporter.Configuration;
 using PgReachExporter.Metrics;
 using PgReachExporter.Observations;
+using PgReachExporter.Scheduling;
 using PgReachExporter.Probes;
 using Prometheus;
 
@@ -36,7 +37,7 @@ public sealed class ProbeMetricsWriterTests
     public async Task Results_are_one_hot_with_every_value_present()
     {
         _writer.TargetAdded(Target);
-        _writer.CycleCompleted(Target, Cycle(LoginResult.Ok, ("127.0.0.1", TcpConnectResult.Open), ("::1", TcpConnectResult.Refused)));
+        _writer.CycleCompleted(Record(Cycle(LoginResult.Ok, ("127.0.0.1", TcpConnectResult.Open), ("::1", TcpConnectResult.Refused))));
 
         var text = await ScrapeAsync();
 
@@ -58,8 +59,8 @@ public sealed class ProbeMetricsWriterTests
         _writer.TargetAdded(Target);
         Assert.Contains("pgreach_tcp_probes_total{target=\"orders\",result=\"timeout\"} 0", await ScrapeAsync());
 
-        _writer.CycleCompleted(Target, Cycle(LoginResult.Timeout, ("127.0.0.1", TcpConnectResult.Timeout)));
-        _writer.CycleCompleted(Target, Cycle(LoginResult.Timeout, ("127.0.0.1", TcpConnectResult.Timeout)));
+        _writer.CycleCompleted(Record(Cycle(LoginResult.Timeout, ("127.0.0.1", TcpConnectResult.Timeout))));
+        _writer.CycleCompleted(Record(Cycle(LoginResult.Timeout, ("127.0.0.1", TcpConnectResult.Timeout))));
 
         var text = await ScrapeAsync();
         Assert.Contains("pgreach_tcp_probes_total{target=\"orders\",result=\"timeout\"} 2", text);
@@ -71,8 +72,8 @@ public sealed class ProbeMetricsWriterTests
     public async Task Address_that_no_longer_resolves_loses_its_series()
     {
         _writer.TargetAdded(Target);
-        _writer.CycleCompleted(Target, Cycle(LoginResult.Ok, ("127.0.0.1", TcpConnectResult.Open), ("::1", TcpConnectResult.Open)));
-        _writer.CycleCompleted(Target, Cycle(LoginResult.Ok, ("127.0.0.1", TcpConnectResult.Open)));
+        _writer.CycleCompleted(Record(Cycle(LoginResult.Ok, ("127.0.0.1", TcpConnectResult.Open), ("::1", TcpConnectResult.Open))));
+        _writer.CycleCompleted(Record(Cycle(LoginResult.Ok, ("127.0.0.1", TcpConnectResult.Open))));
 
         var text = await ScrapeAsync();
 
@@ -89,7 +90,7 @@ public sealed class ProbeMetricsWriterTests
             Dns = new DnsObservation(DnsLookupResult.NotFound, [], TimeSpan.FromMilliseconds(3), "HostNotFound"),
         };
 
-        _writer.CycleCompleted(Target, cycle);
+        _writer.CycleCompleted(Record(cycle));
 
         var text = await ScrapeAsync();
         Assert.Contains("pgreach_tcp_connect_result{target=\"orders\",address=\"\",family=\"\",result=\"dns_error\"} 1", text);
@@ -100,7 +101,7 @@ public sealed class ProbeMetricsWriterTests
     public async Task Removed_target_loses_every_series()
     {
         _writer.TargetAdded(Target);
-        _writer.CycleCompleted(Target, Cycle(LoginResult.Ok, ("127.0.0.1", TcpConnectResult.Open)));
+        _writer.CycleCompleted(Record(Cycle(LoginResult.Ok, ("127.0.0.1", TcpConnectResult.Open))));
 
         _writer.TargetRemoved("orders");
 
@@ -111,10 +112,12 @@ public sealed class ProbeMetricsWriterTests
     public async Task Password_never_reaches_the_exposition()
     {
         _writer.TargetAdded(Target);
-        _writer.CycleCompleted(Target, Cycle(LoginResult.PasswordFailed, ("127.0.0.1", TcpConnectResult.Open)));
+        _writer.CycleCompleted(Record(Cycle(LoginResult.PasswordFailed, ("127.0.0.1", TcpConnectResult.Open))));
 
         Assert.DoesNotContain("hunter2", await ScrapeAsync());
     }
+
+    private static CycleRecord Record(TargetCycle cycle) => new(Target, cycle, null, null);
 
     private static int CountLines(string text, string prefix) =>
         text.Split('\n').Count(l => l.StartsWith(prefix, StringComparison.Ordinal));

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using PgReachExporter.Configuration;
 using PgReachExporter.Diagnosis;
 using PgReachExporter.Observations;
+using PgReachExporter.Scheduling;
 using PgReachExporter.Probes.ServerChecks;
 using static PgReachExporter.Tests.ServerChecks.ServerViews;
 
@@ -18,7 +19,7 @@ public sealed class ServerEvidenceWriterTests
             Rule(9, "host", "orders", "app", "10.0.1.0", "scram-sha-256"),
         ]);
 
-        var evidence = ServerEvidenceWriter.ToEvidence(Connected(target, rules: rules))!;
+        var evidence = ServerEvidenceMapper.ToEvidence(Connected(target, rules: rules))!;
 
         var decision = Assert.Single(evidence.ExpectedClientDecisions);
         Assert.Equal(ExpectedClientOutcome.Rejected, decision.Outcome);
@@ -35,7 +36,7 @@ public sealed class ServerEvidenceWriterTests
         var target = Target(AppSubnet);
         var rules = new HbaFileRules([Rule(3, "host", "all", "all", "10.0.0.0", "reject") with { Netmask = "255.255.0.0" }]);
 
-        var decision = Assert.Single(ServerEvidenceWriter.ToEvidence(Connected(target, rules: rules))!.ExpectedClientDecisions);
+        var decision = Assert.Single(ServerEvidenceMapper.ToEvidence(Connected(target, rules: rules))!.ExpectedClientDecisions);
 
         Assert.Equal(ExpectedClientOutcome.Rejected, decision.Outcome);
         Assert.False(decision.IsShadowed);
@@ -47,7 +48,7 @@ public sealed class ServerEvidenceWriterTests
         var target = Target(AppSubnet);
         var rules = new HbaFileRules([Rule(2, "host", "orders", "app", "10.0.1.0", "scram-sha-256", file: "/etc/pg/hba.d/apps.conf")]);
 
-        var decision = Assert.Single(ServerEvidenceWriter.ToEvidence(Connected(target, rules: rules))!.ExpectedClientDecisions);
+        var decision = Assert.Single(ServerEvidenceMapper.ToEvidence(Connected(target, rules: rules))!.ExpectedClientDecisions);
 
         Assert.Equal((ExpectedClientOutcome.Allowed, "/etc/pg/hba.d/apps.conf"), (decision.Outcome, decision.MatchedLine!.File));
     }
@@ -59,7 +60,7 @@ public sealed class ServerEvidenceWriterTests
         var rules = new HbaFileRules([Rule(1, "local", "all", "all", null, "peer"), ErrorRow(5, "invalid authentication method \"bogus\"")]);
         var connections = new ConnectionCounts(ImmutableDictionary<BackendState, int>.Empty.Add(BackendState.Active, 90).Add(BackendState.Unknown, 4));
 
-        var evidence = ServerEvidenceWriter.ToEvidence(Connected(target, rules, Settings(16, "listen_addresses"), connections, reloadPending: true))!;
+        var evidence = ServerEvidenceMapper.ToEvidence(Connected(target, rules, Settings(16, "listen_addresses"), connections, reloadPending: true))!;
 
         Assert.Equal(At, evidence.CollectedAt);
         Assert.Equal(("localhost", 5432), (evidence.ListenAddresses, evidence.Port));
@@ -83,7 +84,7 @@ public sealed class ServerEvidenceWriterTests
             Hba = HbaEvaluation.Evaluate(target.ExpectedClients, null, null),
         };
 
-        var evidence = ServerEvidenceWriter.ToEvidence(view)!;
+        var evidence = ServerEvidenceMapper.ToEvidence(view)!;
 
         Assert.Null(evidence.HbaFileLoadable);
         Assert.Null(evidence.HbaReloadPending);
@@ -94,32 +95,29 @@ public sealed class ServerEvidenceWriterTests
     [Fact]
     public void No_monitoring_connection_means_no_evidence()
     {
-        Assert.Null(ServerEvidenceWriter.ToEvidence(ServerView.Disconnected("orders", At, TimeSpan.Zero, "refused")));
+        Assert.Null(ServerEvidenceMapper.ToEvidence(ServerView.Disconnected("orders", At, TimeSpan.Zero, "refused")));
     }
 
     [Fact]
     public void Stored_evidence_is_cleared_when_the_target_stops_being_checked()
     {
-        var store = new EvidenceStore();
-        var writer = new ServerEvidenceWriter(store);
+        var store = new ServerEvidenceStore();
+        var writer = new ServerEvidenceRecorder(store);
         var target = Target();
         writer.ViewCompleted(target, Connected(target));
-        Assert.NotNull(store.Get("orders").Server);
+        Assert.NotNull(store.Get("orders"));
 
         writer.TargetRemoved("orders");
 
-        Assert.Null(store.Get("orders").Server);
+        Assert.Null(store.Get("orders"));
     }
 
     [Fact]
     public void Expect_becomes_the_target_expectations()
     {
-        var store = new EvidenceStore();
-        var writer = new ExpectationsWriter(store);
+        var expectations = ExpectationsMapper.From(new ExpectedIdentity { Port = 5433, VersionMajor = 16, SystemIdentifier = "42" });
 
-        writer.TargetAdded(Target() with { Expect = new ExpectedIdentity { Port = 5433, VersionMajor = 16, SystemIdentifier = "42" } });
-
-        Assert.Equal(new TargetExpectations { Port = 5433, VersionMajor = 16, SystemIdentifier = "42" }, store.Get("orders").Expectations);
-        Assert.Null(ExpectationsWriter.From(ExpectedIdentity.None));
+        Assert.Equal(new TargetExpectations { Port = 5433, VersionMajor = 16, SystemIdentifier = "42" }, expectations);
+        Assert.Null(ExpectationsMapper.From(ExpectedIdentity.None));
     }
 }

@@ -3,6 +3,7 @@ using PgReachExporter.Diagnosis;
 using PgReachExporter.Observations;
 using PgReachExporter.Tests.Diagnosis;
 using PgReachExporter.Web;
+using PgReachExporter.Scheduling;
 using static PgReachExporter.Tests.Diagnosis.Scenario;
 
 namespace PgReachExporter.Tests.Web;

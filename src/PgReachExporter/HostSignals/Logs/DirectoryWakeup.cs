@@ -1,3 +1,4 @@
+using PgReachExporter.Configuration;
 namespace PgReachExporter.HostSignals;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using PgReachExporter.Configuration;
 namespace PgReachExporter.HostSignals;
 
 /// <summary>Turns complete log lines of one format into records; stateful across lines of one file.</summary>

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using PgReachExporter.Configuration;
 
 namespace PgReachExporter.HostSignals;
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Net.Sockets;
+using PgReachExporter.Configuration;
 using PgReachExporter.Observations;
 
 namespace PgReachExporter.HostSignals;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Win32.SafeHandles;
 using Polly;
 using Polly.Retry;
+using PgReachExporter.Configuration;
 using PgReachExporter.Observations;
 
 namespace PgReachExporter.HostSignals;

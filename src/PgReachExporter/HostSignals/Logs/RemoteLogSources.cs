@@ -4,8 +4,6 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using PgReachExporter.Configuration;
 using PgReachExporter.Observations;
-using PgReachExporter.Probes.ServerChecks;
-using PgReachExporter.Scheduling;
 
 namespace PgReachExporter.HostSignals;
 

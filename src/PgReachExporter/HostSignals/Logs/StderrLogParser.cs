@@ -1,4 +1,5 @@
 using System.Text;
+using PgReachExporter.Configuration;
 
 namespace PgReachExporter.HostSignals;
 

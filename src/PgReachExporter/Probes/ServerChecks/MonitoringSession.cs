@@ -40,18 +40,7 @@ internal sealed partial class MonitoringSession : IAsyncDisposable
         _definition = definition;
         _time = time;
         _logger = logger;
-        var builder = new NpgsqlSlimDataSourceBuilder(ConnectionString(definition));
-        builder.ConfigureTypeLoading(options => options.EnableTypeLoading(false));
-        builder.EnableArrays();
-        builder.EnableTransportSecurity();
-        builder.EnableIntegratedSecurity();
-        if (definition.Password != PasswordSource.None)
-        {
-            // Kept out of the connection string; a password file is re-read at every (re)connect.
-            builder.UsePasswordProvider(_ => definition.Password.Read() ?? "", (_, _) => ValueTask.FromResult(definition.Password.Read() ?? ""));
-        }
-
-        _dataSource = builder.Build();
+        _dataSource = PostgresConnector.DataSource(ConnectionString(definition), definition.Password, arrays: true);
         _reconnect = new ResiliencePipelineBuilder { Name = "monitoring-reconnect", InstanceName = target, TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
@@ -135,8 +124,7 @@ internal sealed partial class MonitoringSession : IAsyncDisposable
             return QueryRows<TRow>.Failed(ServerCheckResult.Error, Problem ?? "not connected");
         }
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        deadline.CancelAfter(_definition.StatementTimeout + CancellationGrace);
+        using var deadline = Deadline.After(_definition.StatementTimeout + CancellationGrace, _time, stopping);
         var run = ReadAllAsync(connection, sql, parameters, map, deadline.Token);
         try
         {
@@ -209,18 +197,12 @@ internal sealed partial class MonitoringSession : IAsyncDisposable
 
     private async ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellation)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        deadline.CancelAfter(_definition.ConnectTimeout);
-        var connection = _dataSource.CreateConnection();
-        var open = Task.Run(() => connection.OpenAsync(deadline.Token), CancellationToken.None);
         try
         {
-            await open.WaitAsync(deadline.Token).ConfigureAwait(false);
-            return connection;
+            return await PostgresConnector.OpenAsync(_dataSource, _definition.ConnectTimeout, _time, cancellation).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            DisposeWhenSettled(connection, open);
             if (cancellation.IsCancellationRequested)
             {
                 throw;
@@ -254,15 +236,8 @@ internal sealed partial class MonitoringSession : IAsyncDisposable
         }
 
         LogLost(_target, problem);
-        DisposeWhenSettled(connection, run);
+        PostgresConnector.DisposeWhenSettled(connection, run);
         EnsureConnecting();
-    }
-
-    private static void DisposeWhenSettled(NpgsqlConnection connection, Task work)
-    {
-        // Never dispose a connection while an operation on it still runs; the continuation also observes its exception.
-        _ = work.ContinueWith(static (_, state) => ((NpgsqlConnection)state!).Dispose(), connection, CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     public async ValueTask DisposeAsync()

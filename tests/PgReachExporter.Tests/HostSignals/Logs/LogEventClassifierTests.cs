@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using PgReachExporter.Configuration;
 using PgReachExporter.HostSignals;
 using PgReachExporter.Observations;
 

@@ -1,3 +1,4 @@
+using PgReachExporter.Configuration;
 using PgReachExporter.HostSignals;
 using PgReachExporter.Observations;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.Win32.SafeHandles;
+using PgReachExporter.Configuration;
 using PgReachExporter.HostSignals;
 using PgReachExporter.Observations;
 

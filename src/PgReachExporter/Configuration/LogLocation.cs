@@ -1,6 +1,6 @@
 using System.IO.Enumeration;
 
-namespace PgReachExporter.HostSignals;
+namespace PgReachExporter.Configuration;
 
 /// <summary>
 /// Where a target's log lives: one file, a glob over file names in one directory (such as

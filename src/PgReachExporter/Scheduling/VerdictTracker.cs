@@ -1,17 +1,16 @@
 using System.Collections.Concurrent;
 using PgReachExporter.Configuration;
+using PgReachExporter.Diagnosis;
 using PgReachExporter.Observations;
-using PgReachExporter.Probes;
-using PgReachExporter.Scheduling;
 
-namespace PgReachExporter.Diagnosis;
+namespace PgReachExporter.Scheduling;
 
 /// <summary>
-/// Diagnoses every target after each probe cycle and remembers its verdict, since when it holds and how often it
+/// Remembers every target's latest verdict (drawn by the pipeline's verdict stage), since when it holds and how often it
 /// changed. A verdict changes when reachability or the set of causes changes; new evidence or another severity for
 /// the same causes is the same verdict. No hysteresis: a cause appears and clears with the cycle that shows it.
 /// </summary>
-internal sealed class VerdictTracker(EvidenceStore evidence, IEnumerable<IVerdictSink> sinks) : ICycleSink
+internal sealed class VerdictTracker(IEnumerable<IVerdictSink> sinks) : ICycleOutput
 {
     private readonly IVerdictSink[] _sinks = [.. sinks];
     private readonly ConcurrentDictionary<string, TargetDiagnosis> _targets = new(StringComparer.Ordinal);
@@ -30,10 +29,15 @@ internal sealed class VerdictTracker(EvidenceStore evidence, IEnumerable<IVerdic
         }
     }
 
-    public void CycleCompleted(TargetDefinition target, TargetCycle cycle)
+    public void CycleCompleted(CycleRecord record)
     {
-        var stored = evidence.Get(target.Name);
-        var verdict = DiagnosisEngine.Diagnose(new DiagnosisInput(target, cycle, stored.Server, stored.Host, stored.Expectations));
+        if (record.Verdict is not { } verdict)
+        {
+            // The verdict stage failed (logged and counted there): the last verdict stands rather than a guess.
+            return;
+        }
+
+        var (target, cycle) = (record.Target, record.Cycle);
         var previous = _targets.GetValueOrDefault(target.Name);
         var changed = previous?.Verdict is { } last && !SameVerdict(last, verdict);
         var current = new TargetDiagnosis(
@@ -52,7 +56,6 @@ internal sealed class VerdictTracker(EvidenceStore evidence, IEnumerable<IVerdic
     public void TargetRemoved(string target)
     {
         _targets.TryRemove(target, out _);
-        evidence.Remove(target);
         foreach (var sink in _sinks)
         {
             sink.TargetRemoved(target);

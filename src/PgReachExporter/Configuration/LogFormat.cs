@@ -1,4 +1,4 @@
-namespace PgReachExporter.HostSignals;
+namespace PgReachExporter.Configuration;
 
 /// <summary>PostgreSQL's log_destination formats the agent can read.</summary>
 internal enum LogFormat

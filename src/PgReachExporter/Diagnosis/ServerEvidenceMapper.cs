@@ -1,30 +1,12 @@
 using System.Collections.Immutable;
-using PgReachExporter.Configuration;
 using PgReachExporter.Hba;
 using PgReachExporter.Observations;
-using PgReachExporter.Probes.ServerChecks;
-using PgReachExporter.Scheduling;
 
 namespace PgReachExporter.Diagnosis;
 
-/// <summary>Turns each server view into the <see cref="ServerEvidence"/> the diagnosis reads, and stores it.</summary>
-internal sealed class ServerEvidenceWriter(EvidenceStore store) : IServerViewSink
+/// <summary>Turns a server view into the <see cref="ServerEvidence"/> the engine reads.</summary>
+internal static class ServerEvidenceMapper
 {
-    public void TargetAdded(TargetDefinition target)
-    {
-    }
-
-    public void ViewCompleted(TargetDefinition target, ServerView view) => store.UpdateServer(target.Name, ToEvidence(view));
-
-    public void TargetRemoved(string target)
-    {
-        // Clear only what this provider wrote; a removed target's entry is already gone with its verdict.
-        if (store.Get(target).Server is not null)
-        {
-            store.UpdateServer(target, null);
-        }
-    }
-
     /// <summary>What the diagnosis may conclude from a view: null when the monitoring connection is down.</summary>
     public static ServerEvidence? ToEvidence(ServerView view)
     {

@@ -1,4 +1,4 @@
-namespace PgReachExporter.HostSignals;
+namespace PgReachExporter.Configuration;
 
 /// <summary>Configuration names of <see cref="LogFormat"/>: PostgreSQL's own log_destination words.</summary>
 internal static class LogFormatNames

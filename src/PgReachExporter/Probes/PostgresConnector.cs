@@ -1,0 +1,59 @@
+using Npgsql;
+using PgReachExporter.Configuration;
+
+namespace PgReachExporter.Probes;
+
+/// <summary>
+/// The connection pieces the login probe and the monitoring session share: a slim data source without type loading,
+/// the password through a provider (never in the connection string; a file re-read at every attempt), an open that
+/// is bounded by the caller's deadline even if the driver ignored it, and disposal only once an operation settled.
+/// </summary>
+internal static class PostgresConnector
+{
+    public static NpgsqlDataSource DataSource(string connectionString, PasswordSource password, bool arrays = false)
+    {
+        var builder = new NpgsqlSlimDataSourceBuilder(connectionString);
+        // Loading the server's types would add catalog queries to every connection.
+        builder.ConfigureTypeLoading(options => options.EnableTypeLoading(false));
+        if (arrays)
+        {
+            builder.EnableArrays();
+        }
+
+        builder.EnableTransportSecurity();
+        builder.EnableIntegratedSecurity();
+        if (password != PasswordSource.None)
+        {
+            builder.UsePasswordProvider(_ => password.Read() ?? "", (_, _) => ValueTask.FromResult(password.Read() ?? ""));
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// Opens a new connection within <paramref name="timeout"/> (on <paramref name="time"/>); throws what the open threw,
+    /// or <see cref="OperationCanceledException"/> at the deadline. A failed connection is disposed once its open settles.
+    /// </summary>
+    public static async Task<NpgsqlConnection> OpenAsync(NpgsqlDataSource dataSource, TimeSpan timeout, TimeProvider time, CancellationToken stopping)
+    {
+        using var deadline = Deadline.After(timeout, time, stopping);
+        var connection = dataSource.CreateConnection();
+        var open = Task.Run(() => connection.OpenAsync(deadline.Token), CancellationToken.None);
+        try
+        {
+            // WaitAsync guarantees the deadline even if the driver were to ignore the token in some phase.
+            await open.WaitAsync(deadline.Token).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            DisposeWhenSettled(connection, open);
+            throw;
+        }
+    }
+
+    /// <summary>Never disposes a connection while an operation on it still runs; the continuation also observes its exception.</summary>
+    public static void DisposeWhenSettled(NpgsqlConnection connection, Task work) =>
+        _ = work.ContinueWith(static (_, state) => ((NpgsqlConnection)state!).Dispose(), connection, CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+}
