@@ -29,7 +29,7 @@ internal static class DiagnoseTargetResolver
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
-                throw Error(target.Name, "--password-file", $"'{file}' cannot be read: {ex.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)}");
+                throw Error(target.Name, "--password-file", $"{ConfigurationError.Quote(file)} cannot be read: {ex.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)}");
             }
 
             target = target with { Password = new PasswordFile(path) };
