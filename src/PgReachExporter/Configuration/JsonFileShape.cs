@@ -34,7 +34,7 @@ internal static class JsonFileShape
         catch (JsonException ex)
         {
             var where = ex.LineNumber is { } line ? $"line {line + 1}, column {(ex.BytePositionInLine ?? 0) + 1}: " : "";
-            throw Error(file, "(file)", $"is not valid JSON: {where}{WithoutPosition(ex.Message)}");
+            throw Error(file, "(file)", $"cannot be read as JSON: {where}{WithoutPosition(ex.Message)}");
         }
 
         using (document)
