@@ -28,8 +28,11 @@ WORKDIR /app
 COPY --from=build /app ./
 
 # The agent's default address, stated explicitly: the base image would otherwise ask Kestrel for port 8080.
+# DOTNET_EnableDiagnostics=0: no diagnostic IPC socket, debugger or profiler attach in production; anyone who can
+# reach that socket could dump the process memory, configured passwords included. Override it to debug.
 ENV ASPNETCORE_URLS=http://0.0.0.0:9930 \
-    ASPNETCORE_HTTP_PORTS=
+    ASPNETCORE_HTTP_PORTS= \
+    DOTNET_EnableDiagnostics=0
 EXPOSE 9930
 
 # The image has no curl; bash talks HTTP to the liveness endpoint itself.

@@ -35,9 +35,14 @@ internal static class AgentHost
             builder.Configuration.AddJsonFile(sources.ConfigFile, optional: false, reloadOnChange: false);
         }
 
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        if (builder.Configuration["urls"] is null)
         {
             builder.WebHost.UseUrls(DefaultUrls);
+        }
+        else
+        {
+            // Kestrel would read a port it cannot parse as part of the host and listen on http://[::]:80 instead.
+            ListenAddresses.Validate(builder.Configuration["urls"], "listen address (--urls, ASPNETCORE_URLS or Urls)");
         }
 
         ConfigureLogging(builder, logLevels);
@@ -81,13 +86,55 @@ internal static class AgentHost
         return app;
     }
 
+    /// <summary>
+    /// Starts the agent and runs it until it stops. An address that cannot be bound (in use, not on this host, not
+    /// permitted) is one line on stderr and exit code 2, not an unhandled exception.
+    /// </summary>
+    public static async Task<int> RunAsync(WebApplication app)
+    {
+        await using (app.ConfigureAwait(false))
+        {
+            try
+            {
+                await app.StartAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ListenFailure(ex, app) is { } failure)
+            {
+                await Console.Error.WriteLineAsync($"pgreach: {failure}").ConfigureAwait(false);
+                return 2;
+            }
+
+            await app.WaitForShutdownAsync().ConfigureAwait(false);
+            return 0;
+        }
+    }
+
+    private static string? ListenFailure(Exception ex, WebApplication app)
+    {
+        var urls = app.Configuration["urls"] ?? DefaultUrls;
+        return (ex is AggregateException { InnerExceptions.Count: 1 } one ? one.InnerException : ex) switch
+        {
+            // Kestrel's own message names the address: "Failed to bind to address http://127.0.0.1:9930: address already in use."
+            IOException io when io.InnerException is System.Net.Sockets.SocketException or Microsoft.AspNetCore.Connections.AddressInUseException
+                => ConfigurationError.Printable(io.Message, 300),
+            System.Net.Sockets.SocketException socket => $"cannot listen on {ConfigurationError.Printable(urls, 300)}: {socket.Message}",
+            _ => null,
+        };
+    }
+
+    /// <summary>The host's own record of a failed start: the agent reports a bind failure in one line instead.</summary>
+    private static bool IsBindFailureLog(Serilog.Events.LogEvent e) =>
+        e.Level >= Serilog.Events.LogEventLevel.Error
+        && e.Exception is System.Net.Sockets.SocketException or IOException { InnerException: System.Net.Sockets.SocketException or Microsoft.AspNetCore.Connections.AddressInUseException }
+        && e.Properties.TryGetValue("SourceContext", out var source) && source.ToString().Contains("Microsoft.Extensions.Hosting", StringComparison.Ordinal);
+
     private static void ConfigureLogging(WebApplicationBuilder builder, LogLevelSettings levels)
     {
         var format = builder.Configuration[$"{AgentSettingsReader.SectionName}:LogFormat"] ?? builder.Configuration["log-format"] ?? LogFormats.Text;
         var json = string.Equals(format, LogFormats.Json, StringComparison.OrdinalIgnoreCase);
         builder.Services.AddSerilog((_, logger) =>
         {
-            logger.MinimumLevel.Is(levels.Default).Enrich.FromLogContext();
+            logger.MinimumLevel.Is(levels.Default).Enrich.FromLogContext().Filter.ByExcluding(IsBindFailureLog);
             foreach (var (source, level) in levels.Overrides)
             {
                 logger.MinimumLevel.Override(source, level);

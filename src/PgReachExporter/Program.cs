@@ -12,14 +12,15 @@ if (args.Length > 0 && args[0] == DemoCommand.Name)
     return await DemoCommand.RunAsync(args[1..]);
 }
 
+Microsoft.AspNetCore.Builder.WebApplication app;
 try
 {
-    var app = AgentHost.Build(args);
-    await app.RunAsync();
-    return 0;
+    app = AgentHost.Build(args);
 }
 catch (ConfigurationException ex)
 {
     Console.Error.WriteLine($"pgreach: {ex.Message}");
     return 2;
 }
+
+return await AgentHost.RunAsync(app);

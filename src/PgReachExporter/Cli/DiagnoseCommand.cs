@@ -57,6 +57,11 @@ internal static class DiagnoseCommand
             return UsageError;
         }
 
+        if (DiagnoseTargetResolver.PasswordWarning(arguments) is { } warning)
+        {
+            await error.WriteLineAsync($"pgreach diagnose: {warning}").ConfigureAwait(false);
+        }
+
         var status = await ProbeOnceAsync(target, time, error, cancellation).ConfigureAwait(false);
         if (status is null)
         {

@@ -30,7 +30,7 @@ internal static class DiagnoseTargetResolver
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
-                throw Error(target.Name, "--password-file", $"'{file}' cannot be read: {ex.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)}");
+                throw Error(target.Name, "--password-file", $"{ConfigurationError.Quote(file)} cannot be read: {ex.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)}");
             }
 
             target = target with { Password = new PasswordFile(path) };
@@ -76,6 +76,15 @@ internal static class DiagnoseTargetResolver
         };
     }
 
+    /// <summary>
+    /// A warning when the password is in a URI on the command line, where other users see it (ps, /proc/PID/cmdline)
+    /// and shell history keeps it; null otherwise. It never repeats the password.
+    /// </summary>
+    public static string? PasswordWarning(DiagnoseArguments arguments) =>
+        arguments.Target is { } text && IsUri(text) && LibpqUri.TryParse(text, out _)?.Password is not null
+            ? "warning: the password in the URI is visible to other users of this machine (ps) and stays in shell history; use PGPASSWORD or --password-file instead"
+            : null;
+
     public static bool IsUri(string text) =>
         text.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase);
 
@@ -88,6 +97,11 @@ internal static class DiagnoseTargetResolver
         }
 
         var host = uri.Host ?? environment["PGHOST"] ?? "localhost";
+        if (HostName.Problem(host) is { } hostProblem)
+        {
+            throw Error(null, "TARGET", $"names a host that cannot be used: it {hostProblem}");
+        }
+
         var port = uri.Port ?? EnvironmentPort(environment) ?? AgentSettings.DefaultPort;
         var user = uri.Username ?? environment.DefaultUser;
         var database = uri.Database ?? environment["PGDATABASE"] ?? user;

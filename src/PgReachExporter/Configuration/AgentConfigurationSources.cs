@@ -22,17 +22,31 @@ internal sealed record AgentConfigurationSources(string ContentRoot, string Envi
     /// <summary>Builds the configuration; a missing or malformed --config file is a configuration error naming the file.</summary>
     public IConfigurationRoot Build()
     {
-        var builder = new ConfigurationBuilder()
-            .SetBasePath(ContentRoot)
-            .AddJsonFile("appsettings.json", optional: true, reloadOnChange: false)
-            .AddJsonFile($"appsettings.{EnvironmentName}.json", optional: true, reloadOnChange: false);
+        var builder = new ConfigurationBuilder().SetBasePath(ContentRoot);
+        foreach (var name in new[] { "appsettings.json", $"appsettings.{EnvironmentName}.json" })
+        {
+            var file = Path.Combine(ContentRoot, name);
+            if (File.Exists(file))
+            {
+                JsonFileShape.Check(file);
+            }
+
+            builder.AddJsonFile(name, optional: true, reloadOnChange: false);
+        }
+
         if (ConfigFile is not null)
         {
+            if (Directory.Exists(ConfigFile))
+            {
+                throw new ConfigurationException([new(ConfigFile, null, "--config", "is a directory; give the JSON file in it")]);
+            }
+
             if (!File.Exists(ConfigFile))
             {
                 throw new ConfigurationException([new(ConfigFile, null, "--config", "file does not exist")]);
             }
 
+            JsonFileShape.Check(ConfigFile);
             builder.AddJsonFile(ConfigFile, optional: false, reloadOnChange: false);
         }
 

@@ -8,10 +8,10 @@ internal static partial class AgentSettingsReader
 {
     private sealed record HostSignalFields(string? LogPath, LogFormat LogFormat, bool? LocalListener, int? ListenerPid);
 
-    private static HostSignalFields ReadHostSignals(IConfigurationSection section, Action<string, string> fail)
+    private static HostSignalFields ReadHostSignals(SectionFields fields, Action<string, string> fail)
     {
-        var logPath = NullIfBlank(section["LogPath"]);
-        var formatText = section["LogFormat"];
+        var logPath = fields.Scalar("LogPath")?.Trim();
+        var formatText = fields.Scalar("LogFormat");
         LogFormat? format = null;
         if (formatText is not null)
         {
@@ -21,10 +21,10 @@ internal static partial class AgentSettingsReader
             }
             else
             {
-                fail("LogFormat", $"'{formatText}' is not a server log format; expected {LogFormatNames.Expected} (the agent's own console format is PgReach:LogFormat)");
+                fail("LogFormat", $"{ConfigurationError.Quote(formatText)} is not a server log format; expected {LogFormatNames.Expected} (the agent's own console format is PgReach:LogFormat)");
             }
 
-            if (logPath is null)
+            if (logPath is null && !fields.Has("LogPath"))
             {
                 fail("LogFormat", "is set but LogPath is not; say which log to read");
             }
@@ -36,9 +36,9 @@ internal static partial class AgentSettingsReader
             ValidateLogPath(logPath, logFormat, fail);
         }
 
-        var localListener = ReadBool(section["LocalListener"], "LocalListener", fail);
+        var localListener = ReadBool(fields, "LocalListener", fail);
         int? pid = null;
-        if (section["ListenerPid"] is { } pidText)
+        if (fields.Scalar("ListenerPid") is { } pidText)
         {
             if (int.TryParse(pidText, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0)
             {
@@ -46,7 +46,7 @@ internal static partial class AgentSettingsReader
             }
             else
             {
-                fail("ListenerPid", $"must be a positive process id, got '{pidText}'");
+                fail("ListenerPid", $"must be a positive process id, got {ConfigurationError.Quote(pidText)}");
             }
 
             if (localListener == false)
@@ -62,7 +62,7 @@ internal static partial class AgentSettingsReader
     {
         if (!Path.IsPathFullyQualified(logPath))
         {
-            fail("LogPath", $"'{logPath}' must be an absolute path");
+            fail("LogPath", $"{ConfigurationError.Quote(logPath)} must be an absolute path");
             return;
         }
 
@@ -73,11 +73,27 @@ internal static partial class AgentSettingsReader
         catch (ArgumentException ex)
         {
             fail("LogPath", ex.Message.Split(" (Parameter", 2)[0]);
+            return;
+        }
+
+        // Only what can be seen now: a path that does not exist yet, a glob or a directory written as "dir/" stays allowed.
+        if (!logPath.EndsWith('/') && logPath.AsSpan().IndexOfAny('*', '?') < 0)
+        {
+            switch (FileKind.Of(logPath))
+            {
+                case FileKind.Kind.Directory:
+                    fail("LogPath", $"{ConfigurationError.Quote(logPath)} is a directory; write it with a trailing '/' to read the newest log in it");
+                    break;
+                case FileKind.Kind.Other:
+                    fail("LogPath", $"{ConfigurationError.Quote(logPath)} is not a regular file (a device, a pipe or a socket cannot be tailed)");
+                    break;
+            }
         }
     }
 
-    private static bool? ReadBool(string? text, string field, Action<string, string> fail)
+    private static bool? ReadBool(SectionFields fields, string field, Action<string, string> fail)
     {
+        var text = fields.Scalar(field);
         if (text is null)
         {
             return null;
@@ -88,7 +104,7 @@ internal static partial class AgentSettingsReader
             return value;
         }
 
-        fail(field, $"must be true or false, got '{text}'");
+        fail(field, $"must be true or false, got {ConfigurationError.Quote(text)}");
         return null;
     }
 }

@@ -32,41 +32,64 @@ internal static partial class AgentSettingsReader
     private sealed record MonitoringDefaults(string Host, int Port, SslMode SslMode, TimeSpan ConnectTimeout, TimeSpan Interval);
 
     private static MonitoringDefinition? ReadMonitoring(
-        IConfigurationSection section, MonitoringDefaults defaults, string source, string label, List<ConfigurationError> errors)
+        SectionFields target, MonitoringDefaults defaults, string source, string label, List<ConfigurationError> errors)
     {
-        // "Monitoring": "postgresql://..." is short for "Monitoring": { "Uri": "postgresql://..." }.
-        var shorthand = section.Value;
-        if (!section.Exists())
+        var section = target.Raw(MonitoringField);
+        if (section is null)
         {
             return null;
         }
 
         var before = errors.Count;
-        void Fail(string field, string problem) => errors.Add(new(source, label, $"{MonitoringField}:{field}", problem));
+        void Fail(string field, string problem) => errors.Add(new(source, label, field.Length == 0 ? MonitoringField : $"{MonitoringField}:{field}", problem));
+        var fields = new SectionFields(section, Fail);
 
-        foreach (var child in section.GetChildren().Where(c => !MonitoringFields.Contains(c.Key)))
+        // "Monitoring": "postgresql://..." is short for "Monitoring": { "Uri": "postgresql://..." }.
+        string? shorthand = null;
+        if (section.Value is not null)
         {
-            Fail(child.Key, $"unknown field (known: {string.Join(", ", MonitoringFields.Order())})");
+            shorthand = target.Scalar(MonitoringField);
+            if (shorthand is null)
+            {
+                return null;
+            }
+        }
+        else if (fields.Count == 0)
+        {
+            Fail("", "is empty; give a Uri or a Username (or leave Monitoring out)");
+            return null;
         }
 
-        var fromUri = ReadUri(shorthand ?? section["Uri"], section, Fail);
+        foreach (var key in fields.Keys.Where(k => !MonitoringFields.Contains(k)))
+        {
+            Fail(key, $"unknown field (known: {string.Join(", ", MonitoringFields.Order())})");
+        }
 
-        var username = fromUri.Username ?? NullIfBlank(section["Username"]);
-        if (username is null)
+        var fromUri = ReadUri(shorthand ?? fields.Scalar("Uri"), fields, Fail);
+
+        var username = fromUri.Username ?? ReadIdentifier(fields, "Username", Fail);
+        if (username is null && !fields.Has("Username"))
         {
             Fail("Username", "is required: the monitoring connection has its own role (see docs/monitoring-role.md)");
         }
 
-        var host = NullIfBlank(fromUri.Host) ?? NullIfBlank(section["Host"]) ?? defaults.Host;
-        var port = fromUri.Port ?? ReadPort(section["Port"], Fail) ?? defaults.Port;
-        var database = fromUri.Database ?? NullIfBlank(section["Database"]) ?? MonitoringDefinition.DefaultDatabase;
-        var sslMode = fromUri.SslMode ?? ReadSslMode(section["SslMode"], Fail) ?? defaults.SslMode;
-        var password = ReadPassword(section, fromUri.Password, Fail);
-        var prefix = $"{MonitoringField}:";
-        var timeout = fromUri.ConnectTimeout ?? ReadDuration(section, "ConnectTimeout", source, label, errors, prefix) ?? defaults.ConnectTimeout;
-        var statementTimeout = ReadDuration(section, "StatementTimeout", source, label, errors, prefix)
+        var hostField = fields.Scalar("Host");
+        if (hostField is not null && HostName.Problem(hostField) is { } hostProblem)
+        {
+            Fail("Host", hostProblem);
+        }
+
+        var host = NullIfBlank(fromUri.Host) ?? hostField ?? defaults.Host;
+        var port = fromUri.Port ?? ReadPort(fields.Scalar("Port"), Fail) ?? defaults.Port;
+        var database = fromUri.Database ?? ReadIdentifier(fields, "Database", Fail) ?? MonitoringDefinition.DefaultDatabase;
+        ValidateIdentifier(fromUri.Username, "Uri", "user name", Fail);
+        ValidateIdentifier(fromUri.Database, "Uri", "database", Fail);
+        var sslMode = fromUri.SslMode ?? ReadSslMode(fields.Scalar("SslMode"), Fail) ?? defaults.SslMode;
+        var password = ReadPassword(fields, fromUri.Password, Fail);
+        var timeout = fromUri.ConnectTimeout ?? ReadDuration(fields, "ConnectTimeout", DurationBounds.Timeout, Fail) ?? defaults.ConnectTimeout;
+        var statementTimeout = ReadDuration(fields, "StatementTimeout", DurationBounds.Timeout, Fail)
             ?? TimeSpan.FromTicks(Math.Min(MonitoringDefinition.DefaultStatementTimeout.Ticks, defaults.Interval.Ticks / 2));
-        var readLog = ReadBool(section["ReadServerLog"], "ReadServerLog", Fail) ?? false;
+        var readLog = ReadBool(fields, "ReadServerLog", Fail) ?? false;
         if (timeout >= defaults.Interval)
         {
             Fail("ConnectTimeout", $"{DurationParser.Format(timeout)} must be shorter than the interval {DurationParser.Format(defaults.Interval)}");
@@ -86,11 +109,11 @@ internal static partial class AgentSettingsReader
             };
     }
 
-    private static ValueList<ExpectedClientDefinition> ReadExpectedClients(IConfigurationSection section, Action<string, string> fail)
+    private static ValueList<ExpectedClientDefinition> ReadExpectedClients(SectionFields target, Action<string, string> fail)
     {
-        if (section.Value is not null)
+        var section = target.Section(ExpectedClientsField, "a list of clients ({ \"Name\", \"Address\", \"Database\", \"User\", \"Type\" })");
+        if (section is null)
         {
-            fail(ExpectedClientsField, "must be a list of clients ({ \"Name\", \"Address\", \"Database\", \"User\", \"Type\" })");
             return ValueList<ExpectedClientDefinition>.Empty;
         }
 
@@ -104,7 +127,12 @@ internal static partial class AgentSettingsReader
 
         foreach (var child in children)
         {
-            if (ReadExpectedClient(child, (field, problem) => fail($"{ExpectedClientsField}:{child.Key}:{field}", problem)) is { } client)
+            var field = $"{ExpectedClientsField}:{child.Key}";
+            if (child.Value is not null)
+            {
+                fail(field, "must be a client ({ \"Name\", \"Address\", \"Database\", \"User\", \"Type\" }), not a single value or null");
+            }
+            else if (ReadExpectedClient(child, (name, problem) => fail($"{field}:{name}", problem)) is { } client)
             {
                 clients.Add(client);
             }
@@ -112,7 +140,7 @@ internal static partial class AgentSettingsReader
 
         foreach (var duplicate in clients.GroupBy(c => c.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
-            fail($"{ExpectedClientsField}", $"client name '{duplicate.Key}' is used {duplicate.Count()} times; names must be unique within a target");
+            fail($"{ExpectedClientsField}", $"client name {ConfigurationError.Quote(duplicate.Key)} is used {duplicate.Count()} times; names must be unique within a target");
         }
 
         return new ValueList<ExpectedClientDefinition>(clients);
@@ -127,49 +155,51 @@ internal static partial class AgentSettingsReader
             fail(field, problem);
         }
 
-        foreach (var child in section.GetChildren().Where(c => !ExpectedClientFields.Contains(c.Key)))
+        var fields = new SectionFields(section, Fail);
+        foreach (var key in fields.Keys.Where(k => !ExpectedClientFields.Contains(k)))
         {
-            Fail(child.Key, $"unknown field (known: {string.Join(", ", ExpectedClientFields.Order())})");
+            Fail(key, $"unknown field (known: {string.Join(", ", ExpectedClientFields.Order())})");
         }
 
-        var name = NullIfBlank(section["Name"]);
-        if (name is null)
+        var name = fields.Scalar("Name")?.Trim();
+        if (name is null && !fields.Has("Name"))
         {
             Fail("Name", "is required (it becomes the 'client' label)");
         }
-        else if (name.Length > 128 || name.Any(char.IsControl))
+        else if (name is not null && name.Length > 128)
         {
             Fail("Name", "must be at most 128 printable characters (it becomes the 'client' label)");
         }
 
-        var type = NullIfBlank(section["Type"])?.ToLowerInvariant() ?? ExpectedClientDefinition.DefaultType;
+        var typeText = fields.Scalar("Type");
+        var type = typeText?.Trim().ToLowerInvariant() ?? ExpectedClientDefinition.DefaultType;
         if (!ExpectedClientDefinition.Types.Contains(type))
         {
-            Fail("Type", $"'{section["Type"]}' is not a connection type; expected one of {string.Join(", ", ExpectedClientDefinition.Types)}");
+            Fail("Type", $"{ConfigurationError.Quote(typeText)} is not a connection type; expected one of {string.Join(", ", ExpectedClientDefinition.Types)}");
         }
 
-        var address = NullIfBlank(section["Address"]);
-        if (type == "local" && address is not null)
+        var address = fields.Scalar("Address")?.Trim();
+        if (type == "local" && fields.Has("Address"))
         {
             Fail("Address", "must not be set for a local (Unix socket) client");
         }
-        else if (type != "local" && address is null)
+        else if (type != "local" && address is null && !fields.Has("Address"))
         {
             Fail("Address", $"is required for a {type} client: an IP address or a CIDR such as 10.0.1.0/24");
         }
         else if (address is not null && !IsAddressOrCidr(address))
         {
-            Fail("Address", $"'{address}' is neither an IP address nor a CIDR (examples: 10.0.1.5, 10.0.1.0/24, ::1, fd00::/64)");
+            Fail("Address", $"{ConfigurationError.Quote(address)} is neither an IP address nor a CIDR (examples: 10.0.1.5, 10.0.1.0/24, ::1, fd00::/64)");
         }
 
-        var database = NullIfBlank(section["Database"]);
-        if (database is null)
+        var database = ReadIdentifier(fields, "Database", Fail);
+        if (database is null && !fields.Has("Database"))
         {
             Fail("Database", "is required: the database the client asks for");
         }
 
-        var user = NullIfBlank(section["User"]);
-        if (user is null)
+        var user = ReadIdentifier(fields, "User", Fail);
+        if (user is null && !fields.Has("User"))
         {
             Fail("User", "is required: the role the client logs in as");
         }
@@ -177,22 +207,24 @@ internal static partial class AgentSettingsReader
         return failed ? null : new ExpectedClientDefinition(name!, address, database!, user!, type);
     }
 
-    private static ExpectedIdentity ReadExpect(IConfigurationSection section, Action<string, string> fail)
+    private static ExpectedIdentity ReadExpect(SectionFields target, Action<string, string> fail)
     {
-        if (!section.Exists())
+        var section = target.Section(ExpectField, "a section ({ \"Port\", \"VersionMajor\", \"SystemIdentifier\" })");
+        if (section is null)
         {
             return ExpectedIdentity.None;
         }
 
         void Fail(string field, string problem) => fail($"{ExpectField}:{field}", problem);
-        foreach (var child in section.GetChildren().Where(c => !ExpectFields.Contains(c.Key)))
+        var fields = new SectionFields(section, Fail);
+        foreach (var key in fields.Keys.Where(k => !ExpectFields.Contains(k)))
         {
-            Fail(child.Key, $"unknown field (known: {string.Join(", ", ExpectFields.Order())})");
+            Fail(key, $"unknown field (known: {string.Join(", ", ExpectFields.Order())})");
         }
 
-        var port = ReadPort(section["Port"], Fail);
+        var port = ReadPort(fields.Scalar("Port"), Fail);
         int? major = null;
-        if (section["VersionMajor"] is { } majorText)
+        if (fields.Scalar("VersionMajor") is { } majorText)
         {
             if (int.TryParse(majorText, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 10 and <= 99)
             {
@@ -200,14 +232,14 @@ internal static partial class AgentSettingsReader
             }
             else
             {
-                Fail("VersionMajor", $"must be a major version such as 16, got '{majorText}'");
+                Fail("VersionMajor", $"must be a major version such as 16, got {ConfigurationError.Quote(majorText)}");
             }
         }
 
-        var identifier = NullIfBlank(section["SystemIdentifier"]);
+        var identifier = fields.Scalar("SystemIdentifier")?.Trim();
         if (identifier is not null && (identifier.Length > 20 || !identifier.All(char.IsAsciiDigit) || !ulong.TryParse(identifier, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
         {
-            Fail("SystemIdentifier", $"must be the decimal digits of pg_control_system().system_identifier, got '{identifier}'");
+            Fail("SystemIdentifier", $"must be the decimal digits of pg_control_system().system_identifier, got {ConfigurationError.Quote(identifier)}");
             identifier = null;
         }
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 
@@ -35,24 +36,36 @@ internal static partial class AgentSettingsReader
 
     private static AgentSettings? TryRead(IConfiguration configuration, string source, LibpqEnvironment environment, List<ConfigurationError> errors)
     {
-        var section = configuration.GetSection(SectionName);
-        foreach (var child in section.GetChildren().Where(c => !AgentFields.Contains(c.Key)))
+        void FailAgent(string field, string problem) => errors.Add(new(source, null, field.Length == 0 ? SectionName : $"{SectionName}:{field}", problem));
+        var root = new SectionFields(configuration, (_, problem) => FailAgent("", problem));
+        var section = root.Section(SectionName, "a section ({ \"Targets\": [ ... ] })") ?? configuration.GetSection(SectionName);
+        var fields = new SectionFields(section, FailAgent);
+        foreach (var key in fields.Keys.Where(k => !AgentFields.Contains(k)))
         {
-            errors.Add(new(source, null, $"{SectionName}:{child.Key}", $"unknown field (known: {string.Join(", ", AgentFields.Order())})"));
+            FailAgent(key, $"unknown field (known: {string.Join(", ", AgentFields.Order())})");
         }
 
-        var interval = ReadDuration(section, "Interval", source, null, errors) ?? AgentSettings.DefaultInterval;
-        var timeout = ReadDuration(section, "ConnectTimeout", source, null, errors) ?? AgentSettings.DefaultConnectTimeout;
-        var format = section["LogFormat"];
+        var interval = ReadDuration(fields, "Interval", DurationBounds.Interval, FailAgent) ?? AgentSettings.DefaultInterval;
+        var timeout = ReadDuration(fields, "ConnectTimeout", DurationBounds.Timeout, FailAgent) ?? AgentSettings.DefaultConnectTimeout;
+        var format = fields.Scalar("LogFormat");
         if (format is not null && !LogFormats.IsKnown(format))
         {
-            errors.Add(new(source, null, $"{SectionName}:LogFormat", $"'{format}' is not a log format (use text or json)"));
+            FailAgent("LogFormat", $"{ConfigurationError.Quote(format)} is not a log format (use text or json)");
         }
 
-        var targetSections = section.GetSection("Targets").GetChildren().ToList();
         var defaults = new TargetDefaults(interval, timeout);
-        var targets = targetSections.Count == 0
-            ? [FromEnvironment(environment, defaults, source, errors)]
+        var noTargets = fields.Raw("Targets")?.Value?.Length == 0;
+        var targetList = noTargets ? null : fields.Section("Targets", "a list of targets");
+        var targetSections = targetList?.GetChildren().ToList() ?? [];
+        if (noTargets || (targetList is not null && targetSections.Count == 0))
+        {
+            // The libpq-environment default is for a configuration that names no targets, not for a list left empty.
+            FailAgent("Targets", "lists no targets; add one, or remove Targets to probe the libpq environment's (PGHOST, PGPORT, ...) default");
+        }
+
+        var usesEnvironment = !fields.Has("Targets");
+        var targets = usesEnvironment
+            ? [FromEnvironment(environment, defaults, errors)]
             : targetSections.Select(t => ReadTarget(t, defaults, source, errors)).ToList();
 
         foreach (var duplicate in targets.OfType<TargetDefinition>().GroupBy(t => t.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
@@ -65,7 +78,7 @@ internal static partial class AgentSettingsReader
             : new AgentSettings
             {
                 Targets = [.. targets.OfType<TargetDefinition>()],
-                UsesEnvironmentTarget = targetSections.Count == 0,
+                UsesEnvironmentTarget = usesEnvironment,
                 Source = source,
             };
     }
@@ -76,25 +89,33 @@ internal static partial class AgentSettingsReader
     /// Parses a connection given as a libpq URI (empty when there is none) and reports the fields that the URI and the
     /// section both give: a target's and a monitoring connection's are read alike.
     /// </summary>
-    private static LibpqUri ReadUri(string? uriText, IConfigurationSection section, Action<string, string> fail)
+    private static LibpqUri ReadUri(string? uriText, SectionFields fields, Action<string, string> fail) => ReadUri(uriText, fields, fail, out _);
+
+    private static LibpqUri ReadUri(string? uriText, SectionFields fields, Action<string, string> fail, out bool parsed)
     {
+        parsed = false;
         if (uriText is null)
         {
             return new LibpqUri();
         }
 
         var fromUri = LibpqUri.TryParse(uriText, out var problem) ?? new LibpqUri();
+        parsed = problem is null;
         if (problem is not null)
         {
             fail("Uri", $"is not a valid libpq URI: it {problem}");
         }
+        else if (fromUri.Host is { } host && HostName.Problem(host) is { } hostProblem)
+        {
+            fail("Uri", $"is not a usable libpq URI: its host {hostProblem}");
+        }
 
-        foreach (var field in UriExclusiveFields.Where(f => section[f] is not null))
+        foreach (var field in UriExclusiveFields.Where(fields.Has))
         {
             fail(field, "is also given by Uri; set it in one place only");
         }
 
-        if (fromUri.ConnectTimeout is not null && section["ConnectTimeout"] is not null)
+        if (fromUri.ConnectTimeout is not null && fields.Has("ConnectTimeout"))
         {
             fail("ConnectTimeout", "is also given by the Uri's connect_timeout; set it in one place only");
         }
@@ -105,38 +126,62 @@ internal static partial class AgentSettingsReader
     private static TargetDefinition? ReadTarget(IConfigurationSection section, TargetDefaults defaults, string source, List<ConfigurationError> errors)
     {
         var before = errors.Count;
-        var label = section["Name"] ?? $"#{section.Key}";
-        void Fail(string field, string problem) => errors.Add(new(source, label, field, problem));
-
-        foreach (var child in section.GetChildren().Where(c => !TargetFields.Contains(c.Key)))
+        if (section.Value is not null)
         {
-            Fail(child.Key, $"unknown field (known: {string.Join(", ", TargetFields.Order())})");
+            errors.Add(new(source, null, $"{SectionName}:Targets:{section.Key}", "must be a target ({ \"Name\": ..., \"Host\": ... }), not a single value or an empty list"));
+            return null;
         }
 
-        var uriText = section["Uri"];
-        var fromUri = ReadUri(uriText, section, Fail);
+        // The label names the target in messages before its name is known to be valid.
+        var label = $"#{section.Key}";
+        void Fail(string field, string problem) => errors.Add(new(source, label, field, problem));
+        var fields = new SectionFields(section, Fail);
+        if (fields.Count == 0)
+        {
+            errors.Add(new(source, null, $"{SectionName}:Targets:{section.Key}", "is an empty target; give at least a Host or a Uri"));
+            return null;
+        }
 
-        var host = fromUri.Host ?? section["Host"];
-        if (uriText is null && string.IsNullOrWhiteSpace(host))
+        var givenName = fields.Scalar("Name");
+        label = givenName ?? label;
+        foreach (var key in fields.Keys.Where(k => !TargetFields.Contains(k)))
+        {
+            Fail(key, $"unknown field (known: {string.Join(", ", TargetFields.Order())})");
+        }
+
+        var uriText = fields.Scalar("Uri");
+        var fromUri = ReadUri(uriText, fields, Fail, out var uriParsed);
+        var host = fromUri.Host ?? fields.Scalar("Host");
+        if (host is null && !fields.Has("Host") && !fields.Has("Uri"))
         {
             Fail("Host", "is required (or give the target as a Uri)");
         }
+        else if (host is null && uriParsed)
+        {
+            Fail("Uri", "names no host (add one, or ?host=/socket/directory)");
+        }
+        else if (fromUri.Host is null && host is not null && HostName.Problem(host) is { } hostProblem)
+        {
+            Fail("Host", hostProblem);
+        }
 
-        host = string.IsNullOrWhiteSpace(host) ? "localhost" : host.Trim();
-        var port = fromUri.Port ?? ReadPort(section["Port"], Fail) ?? AgentSettings.DefaultPort;
-        var username = fromUri.Username ?? NullIfBlank(section["Username"]) ?? Environment.UserName;
-        var database = fromUri.Database ?? NullIfBlank(section["Database"]) ?? username;
-        var sslMode = fromUri.SslMode ?? ReadSslMode(section["SslMode"], Fail) ?? SslMode.Prefer;
-        var password = ReadPassword(section, fromUri.Password, Fail);
-        var timeout = fromUri.ConnectTimeout ?? ReadDuration(section, "ConnectTimeout", source, label, errors) ?? defaults.ConnectTimeout;
-        var interval = ReadDuration(section, "Interval", source, label, errors) ?? defaults.Interval;
-        var name = NullIfBlank(section["Name"]) ?? DefaultName(host, port, database);
+        host ??= "localhost";
+        var port = fromUri.Port ?? ReadPort(fields.Scalar("Port"), Fail) ?? AgentSettings.DefaultPort;
+        var username = fromUri.Username ?? ReadIdentifier(fields, "Username", Fail) ?? Environment.UserName;
+        var database = fromUri.Database ?? ReadIdentifier(fields, "Database", Fail) ?? username;
+        ValidateIdentifier(fromUri.Username, "Uri", "user name", Fail);
+        ValidateIdentifier(fromUri.Database, "Uri", "database", Fail);
+        var sslMode = fromUri.SslMode ?? ReadSslMode(fields.Scalar("SslMode"), Fail) ?? SslMode.Prefer;
+        var password = ReadPassword(fields, fromUri.Password, Fail);
+        var timeout = fromUri.ConnectTimeout ?? ReadDuration(fields, "ConnectTimeout", DurationBounds.Timeout, Fail) ?? defaults.ConnectTimeout;
+        var interval = ReadDuration(fields, "Interval", DurationBounds.Interval, Fail) ?? defaults.Interval;
+        var name = givenName?.Trim() ?? DefaultName(host, port, database);
         ValidateName(name, Fail);
         ValidateTiming(timeout, interval, Fail);
-        var monitoring = ReadMonitoring(section.GetSection(MonitoringField), new MonitoringDefaults(host, port, sslMode, timeout, interval), source, label, errors);
-        var clients = ReadExpectedClients(section.GetSection(ExpectedClientsField), Fail);
-        var expect = ReadExpect(section.GetSection(ExpectField), Fail);
-        var hostSignals = ReadHostSignals(section, Fail);
+        var monitoring = ReadMonitoring(fields, new MonitoringDefaults(host, port, sslMode, timeout, interval), source, label, errors);
+        var clients = ReadExpectedClients(fields, Fail);
+        var expect = ReadExpect(fields, Fail);
+        var hostSignals = ReadHostSignals(fields, Fail);
 
         return errors.Count > before
             ? null
@@ -149,7 +194,7 @@ internal static partial class AgentSettingsReader
             };
     }
 
-    private static TargetDefinition? FromEnvironment(LibpqEnvironment env, TargetDefaults defaults, string source, List<ConfigurationError> errors)
+    private static TargetDefinition? FromEnvironment(LibpqEnvironment env, TargetDefaults defaults, List<ConfigurationError> errors)
     {
         var before = errors.Count;
         void Fail(string field, string problem) => errors.Add(new("libpq environment", AgentSettings.DefaultTargetName, field, problem));
@@ -159,119 +204,41 @@ internal static partial class AgentSettingsReader
         var timeout = defaults.ConnectTimeout;
         if (env["PGCONNECT_TIMEOUT"] is { } seconds)
         {
-            if (int.TryParse(seconds, out var value) && value > 0)
+            if (int.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 && value <= DurationBounds.Timeout.Max.TotalSeconds)
             {
                 timeout = TimeSpan.FromSeconds(value);
             }
             else
             {
-                Fail("PGCONNECT_TIMEOUT", $"'{seconds}' is not a positive whole number of seconds");
+                Fail("PGCONNECT_TIMEOUT", $"{ConfigurationError.Quote(seconds)} is not a whole number of seconds from 1 to {DurationBounds.Timeout.Max.TotalSeconds:0}");
             }
         }
 
-        ValidateTiming(timeout, defaults.Interval, Fail);
+        var host = env["PGHOST"] ?? "localhost";
+        if (HostName.Problem(host) is { } hostProblem)
+        {
+            Fail("PGHOST", hostProblem);
+        }
+
         var user = env.DefaultUser;
+        var database = env["PGDATABASE"] ?? user;
+        ValidateIdentifier(user, "PGUSER", "user name", Fail);
+        ValidateIdentifier(database, "PGDATABASE", "database", Fail);
+        ValidateTiming(timeout, defaults.Interval, Fail);
         return errors.Count > before
             ? null
             : new TargetDefinition
             {
                 Name = AgentSettings.DefaultTargetName,
-                Host = env["PGHOST"] ?? "localhost",
+                Host = host,
                 Port = port,
                 Username = user,
-                Database = env["PGDATABASE"] ?? user,
+                Database = database,
                 Password = env["PGPASSWORD"] is { } pw ? new LiteralPassword(pw) : PasswordSource.None,
                 SslMode = sslMode,
                 ConnectTimeout = timeout,
                 Interval = defaults.Interval,
             };
-    }
-
-    private static PasswordSource ReadPassword(IConfigurationSection section, string? uriPassword, Action<string, string> fail)
-    {
-        var inline = section["Password"];
-        var file = section["PasswordFile"];
-        if (new[] { inline, file, uriPassword }.Count(v => v is not null) > 1)
-        {
-            fail(file is not null ? "PasswordFile" : "Password", "more than one of Password, PasswordFile and the Uri's password is set; use one");
-            return PasswordSource.None;
-        }
-
-        if (file is not null)
-        {
-            try
-            {
-                if (PasswordFileReader.Read(file).Length == 0)
-                {
-                    fail("PasswordFile", $"'{file}' is empty");
-                }
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-            {
-                fail("PasswordFile", $"'{file}' cannot be read: {ex.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)}");
-            }
-
-            return new PasswordFile(file);
-        }
-
-        var password = inline ?? uriPassword;
-        return password is null ? PasswordSource.None : new LiteralPassword(password);
-    }
-
-    private static int? ReadPort(string? text, Action<string, string> fail)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (int.TryParse(text, out var port) && port is >= 1 and <= 65535)
-        {
-            return port;
-        }
-
-        fail("Port", $"must be a whole number from 1 to 65535, got '{text}'");
-        return null;
-    }
-
-    private static SslMode? ReadSslMode(string? text, Action<string, string> fail)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (SslModeNames.TryParse(text, out var mode))
-        {
-            return mode;
-        }
-
-        fail("SslMode", $"'{text}' is not an sslmode; expected one of {SslModeNames.Expected}");
-        return null;
-    }
-
-    private static TimeSpan? ReadDuration(IConfigurationSection section, string field, string source, string? target, List<ConfigurationError> errors, string prefix = "")
-    {
-        var text = section[field];
-        if (text is null)
-        {
-            return null;
-        }
-
-        var path = target is null ? $"{SectionName}:{field}" : prefix + field;
-        if (!DurationParser.TryParse(text, out var value))
-        {
-            errors.Add(new(source, target, path, $"'{text}' is not a duration (examples: 00:00:15, 15s, 500ms)"));
-            return null;
-        }
-
-        if (value <= TimeSpan.Zero)
-        {
-            errors.Add(new(source, target, path, $"must be positive, got '{text}'"));
-            return null;
-        }
-
-        return value;
     }
 
     private static void ValidateTiming(TimeSpan timeout, TimeSpan interval, Action<string, string> fail)

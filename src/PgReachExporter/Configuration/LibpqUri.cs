@@ -31,6 +31,18 @@ internal sealed record LibpqUri
         }
 
         var rest = text[scheme.Length..];
+        if (rest.Length == 0)
+        {
+            problem = "names nothing after the scheme; give at least a host (postgresql://host/database)";
+            return null;
+        }
+
+        if (!HasValidEscapes(rest))
+        {
+            problem = "has a '%' that is not followed by two hexadecimal digits";
+            return null;
+        }
+
         var queryStart = rest.IndexOf('?');
         var query = queryStart >= 0 ? rest[(queryStart + 1)..] : "";
         rest = queryStart >= 0 ? rest[..queryStart] : rest;
@@ -41,6 +53,12 @@ internal sealed record LibpqUri
 
         var result = new LibpqUri();
         var at = authority.LastIndexOf('@');
+        if (at != authority.IndexOf('@'))
+        {
+            problem = "has more than one '@'; write an '@' in the user name or password as %40";
+            return null;
+        }
+
         if (at >= 0)
         {
             var userInfo = authority[..at];
@@ -66,7 +84,34 @@ internal sealed record LibpqUri
         }
 
         result = result with { Host = host, Port = port, Database = string.IsNullOrEmpty(path) ? null : Decode(path) };
-        return ApplyQuery(result, query, out problem);
+        result = ApplyQuery(result, query, out problem);
+        if (result is not null && ControlCharacterIn(result) is { } part)
+        {
+            problem = $"has a control character in its {part} (percent-encoded ones count)";
+            return null;
+        }
+
+        return result;
+    }
+
+    private static string? ControlCharacterIn(LibpqUri uri) =>
+        uri.Host?.Any(char.IsControl) == true ? "host"
+        : uri.Database?.Any(char.IsControl) == true ? "database"
+        : uri.Username?.Any(char.IsControl) == true ? "user name"
+        : uri.Password?.Any(char.IsControl) == true ? "password"
+        : null;
+
+    private static bool HasValidEscapes(string text)
+    {
+        for (var i = text.IndexOf('%'); i >= 0; i = text.IndexOf('%', i + 1))
+        {
+            if (i + 2 >= text.Length || !char.IsAsciiHexDigit(text[i + 1]) || !char.IsAsciiHexDigit(text[i + 2]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool TryParseHostPort(string authority, out string? host, out int? port, out string? problem)
@@ -85,6 +130,12 @@ internal sealed record LibpqUri
             }
 
             host = authority[1..close];
+            if (!System.Net.IPAddress.TryParse(host, out var address) || address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+            {
+                problem = $"has {ConfigurationError.Quote("[" + host + "]")}, which is not an IPv6 address";
+                return false;
+            }
+
             portText = authority[(close + 1)..];
             if (portText.Length > 0 && !portText.StartsWith(':'))
             {
@@ -92,11 +143,17 @@ internal sealed record LibpqUri
                 return false;
             }
 
-            portText = portText.TrimStart(':');
+            portText = portText.Length > 0 ? portText[1..] : portText;
         }
         else
         {
             var colon = authority.LastIndexOf(':');
+            if (colon != authority.IndexOf(':'))
+            {
+                problem = "has more than one ':' after the host; write an IPv6 address in brackets ([::1]:5432)";
+                return false;
+            }
+
             host = colon >= 0 ? authority[..colon] : authority;
             portText = colon >= 0 ? authority[(colon + 1)..] : "";
             host = host.Length > 0 ? Decode(host) : null;
@@ -106,7 +163,7 @@ internal sealed record LibpqUri
         {
             if (!TryParsePort(portText, out var value))
             {
-                problem = $"has port '{portText}', which is not a number from 1 to 65535";
+                problem = $"has port {ConfigurationError.Quote(portText)}, which is not a number from 1 to 65535";
                 return false;
             }
 
@@ -132,7 +189,7 @@ internal sealed record LibpqUri
                 case "port":
                     if (!TryParsePort(value, out var port))
                     {
-                        problem = $"has port '{value}', which is not a number from 1 to 65535";
+                        problem = $"has port {ConfigurationError.Quote(value)}, which is not a number from 1 to 65535";
                         return null;
                     }
 
@@ -150,7 +207,7 @@ internal sealed record LibpqUri
                 case "sslmode":
                     if (!SslModeNames.TryParse(value, out var mode))
                     {
-                        problem = $"has sslmode '{value}'; expected one of {SslModeNames.Expected}";
+                        problem = $"has sslmode {ConfigurationError.Quote(value)}; expected one of {SslModeNames.Expected}";
                         return null;
                     }
 
@@ -159,7 +216,7 @@ internal sealed record LibpqUri
                 case "connect_timeout":
                     if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds <= 0)
                     {
-                        problem = $"has connect_timeout '{value}'; expected a positive whole number of seconds";
+                        problem = $"has connect_timeout {ConfigurationError.Quote(value)}; expected a positive whole number of seconds";
                         return null;
                     }
 
@@ -168,7 +225,7 @@ internal sealed record LibpqUri
                 default:
                     if (!IgnoredParameters.Contains(key))
                     {
-                        problem = $"has unsupported parameter '{key}' (supported: host, port, dbname, user, password, sslmode, connect_timeout, application_name)";
+                        problem = $"has unsupported parameter {ConfigurationError.Quote(key)} (supported: host, port, dbname, user, password, sslmode, connect_timeout, application_name)";
                         return null;
                     }
 

@@ -26,36 +26,57 @@ internal sealed record LogLevelSettings(LogEventLevel Default, ImmutableDictiona
     /// <summary>The defaults with what the configuration sets; throws <see cref="ConfigurationException"/> naming every bad key.</summary>
     public static LogLevelSettings Read(IConfiguration configuration, string source)
     {
-        var section = configuration.GetSection(Section);
         var errors = new List<ConfigurationError>();
-        foreach (var other in configuration.GetSection("Serilog").GetChildren().Where(c => !string.Equals(c.Key, "MinimumLevel", StringComparison.OrdinalIgnoreCase)))
-        {
-            errors.Add(new(source, null, $"Serilog:{other.Key}", "not read by the agent: only Serilog:MinimumLevel is (the output format is PgReach:LogFormat)"));
-        }
-
+        void Fail(string field, string problem) => errors.Add(new(source, null, field, problem));
         var result = Defaults;
-        if (section.Value is { } single)
+        var serilog = new SectionFields(configuration, (_, problem) => Fail("Serilog", problem))
+            .Section("Serilog", "a section ({ \"MinimumLevel\": ... })");
+        var serilogFields = new SectionFields(serilog ?? configuration.GetSection("Serilog"), (field, problem) => Fail($"Serilog:{field}", problem));
+        foreach (var other in serilogFields.Keys.Where(k => !string.Equals(k, "MinimumLevel", StringComparison.OrdinalIgnoreCase)))
         {
-            result = result with { Default = Parse(single, Section, source, errors) };
+            Fail($"Serilog:{other}", "not read by the agent: only Serilog:MinimumLevel is (the output format is PgReach:LogFormat)");
         }
 
-        foreach (var child in section.GetChildren())
+        if (serilogFields.Raw("MinimumLevel") is not { } section)
         {
-            if (string.Equals(child.Key, "Default", StringComparison.OrdinalIgnoreCase) && child.Value is { } level)
+            return errors.Count == 0 ? result : throw new ConfigurationException(errors);
+        }
+
+        if (section.Value is not null)
+        {
+            if (serilogFields.Scalar("MinimumLevel") is { } single)
             {
-                result = result with { Default = Parse(level, $"{Section}:{child.Key}", source, errors) };
+                result = result with { Default = Parse(single, Section, source, errors) };
             }
-            else if (string.Equals(child.Key, "Override", StringComparison.OrdinalIgnoreCase))
+
+            return errors.Count == 0 ? result : throw new ConfigurationException(errors);
+        }
+
+        var levelFields = new SectionFields(section, (field, problem) => Fail($"{Section}:{field}", problem));
+        foreach (var key in levelFields.Keys)
+        {
+            if (string.Equals(key, "Default", StringComparison.OrdinalIgnoreCase))
             {
-                foreach (var entry in child.GetChildren())
+                if (levelFields.Scalar(key) is { } level)
                 {
-                    var field = $"{Section}:Override:{entry.Key}";
-                    result = result with { Overrides = result.Overrides.SetItem(entry.Key, Parse(entry.Value ?? "", field, source, errors)) };
+                    result = result with { Default = Parse(level, $"{Section}:{key}", source, errors) };
+                }
+            }
+            else if (string.Equals(key, "Override", StringComparison.OrdinalIgnoreCase))
+            {
+                var overrides = levelFields.Section(key, "a section of sources and levels ({ \"Npgsql\": \"Warning\" })");
+                var entries = overrides is null ? null : new SectionFields(overrides, (field, problem) => Fail($"{Section}:Override:{field}", problem));
+                foreach (var entry in entries?.Keys ?? [])
+                {
+                    if (entries!.Scalar(entry) is { } level)
+                    {
+                        result = result with { Overrides = result.Overrides.SetItem(entry, Parse(level, $"{Section}:Override:{entry}", source, errors)) };
+                    }
                 }
             }
             else
             {
-                errors.Add(new(source, null, $"{Section}:{child.Key}", "unknown field (known: Default, Override)"));
+                Fail($"{Section}:{key}", "unknown field (known: Default, Override)");
             }
         }
 
@@ -69,7 +90,7 @@ internal sealed record LogLevelSettings(LogEventLevel Default, ImmutableDictiona
             return level;
         }
 
-        errors.Add(new(source, null, field, $"'{value}' is not a log level (use {string.Join(", ", Enum.GetNames<LogEventLevel>())})"));
+        errors.Add(new(source, null, field, $"{ConfigurationError.Quote(value)} is not a log level (use {string.Join(", ", Enum.GetNames<LogEventLevel>())})"));
         return LogEventLevel.Information;
     }
 }

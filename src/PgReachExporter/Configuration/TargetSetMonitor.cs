@@ -17,6 +17,9 @@ internal sealed partial class TargetSetMonitor : IDisposable
     private readonly FileSystemWatcher? _watcher;
     private readonly PosixSignalRegistration? _hangup;
     private readonly Lock _gate = new();
+
+    // SIGHUP and the file watcher's timer call Reload on their own threads; one reload at a time, each against the last.
+    private readonly Lock _reloading = new();
     private ITimer? _pending;
 
     public TargetSetMonitor(AgentSettings initial, Func<AgentSettings> reread, string? watchedFile, TimeProvider time, ILogger<TargetSetMonitor> logger)
@@ -70,8 +73,16 @@ internal sealed partial class TargetSetMonitor : IDisposable
         }
     }
 
-    /// <summary>Re-reads the settings now; returns whether they were valid.</summary>
+    /// <summary>Re-reads the settings now, after any reload already running; returns whether they were valid.</summary>
     public bool Reload()
+    {
+        lock (_reloading)
+        {
+            return ReloadNow();
+        }
+    }
+
+    private bool ReloadNow()
     {
         AgentSettings next;
         try

@@ -84,3 +84,44 @@ public sealed class DiagnoseTargetResolverTests : IDisposable
         Assert.Contains("--password-file", error.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class DiagnosePasswordWarningTests
+{
+    private static string? WarningFor(params string[] args) => DiagnoseTargetResolver.PasswordWarning(DiagnoseArguments.Parse(args, out _)!);
+
+    [Fact]
+    public void A_password_in_a_command_line_uri_is_warned_about_without_repeating_it()
+    {
+        var warning = WarningFor("postgresql://app:Hunter2-secret@db1/orders");
+
+        Assert.NotNull(warning);
+        Assert.Contains("PGPASSWORD", warning);
+        Assert.Contains("--password-file", warning);
+        Assert.DoesNotContain("Hunter2-secret", warning);
+    }
+
+    [Theory]
+    [InlineData("postgresql://app@db1/orders")]
+    [InlineData("orders")]
+    public void No_password_on_the_command_line_means_no_warning(string target)
+    {
+        Assert.Null(WarningFor(target));
+    }
+
+    [Fact]
+    public void A_uri_host_that_cannot_resolve_is_refused_as_the_agent_refuses_it()
+    {
+        using var directory = new TempDirectory();
+        var ex = Assert.Throws<ConfigurationException>(() => DiagnoseTargetResolver.Resolve(
+            DiagnoseArguments.Parse(["postgresql://app@/orders?host=a%20b"], out _)!, new LibpqEnvironment(new Dictionary<string, string?>()), directory.Path));
+
+        Assert.Contains("field 'TARGET': ", ex.Message);
+    }
+
+    private sealed class TempDirectory : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("pgreach-warning-").FullName;
+
+        public void Dispose() => Directory.Delete(Path, recursive: true);
+    }
+}

@@ -38,12 +38,27 @@ public sealed class LogLevelSettingsTests
     [Theory]
     [InlineData("Serilog:MinimumLevel:Default", "Loud", "field 'Serilog:MinimumLevel:Default': 'Loud' is not a log level")]
     [InlineData("Serilog:MinimumLevel:Default", "3", "field 'Serilog:MinimumLevel:Default': '3' is not a log level")]
-    [InlineData("Serilog:MinimumLevel:Override:Npgsql", "", "field 'Serilog:MinimumLevel:Override:Npgsql': '' is not a log level")]
+    [InlineData("Serilog:MinimumLevel:Override:Npgsql", "", "field 'Serilog:MinimumLevel:Override:Npgsql': is empty or null")]
     [InlineData("Serilog:MinimumLevel:Minimum", "Debug", "field 'Serilog:MinimumLevel:Minimum': unknown field")]
     [InlineData("Serilog:WriteTo:0:Name", "File", "field 'Serilog:WriteTo': not read by the agent")]
     public void Bad_keys_are_errors_naming_the_file_and_field(string key, string value, string expected)
     {
         var error = Assert.Throws<ConfigurationException>(() => Read((key, value)));
         Assert.Contains("agent.json: " + expected, error.Message);
+    }
+}
+
+public sealed class SerilogShapeTests
+{
+    [Theory]
+    [InlineData("""{ "Serilog": "x" }""", "field 'Serilog': ")]
+    [InlineData("""{ "Serilog": null }""", "field 'Serilog': ")]
+    [InlineData("""{ "Serilog": { "MinimumLevel": { "Default": ["Debug"] } } }""", "field 'Serilog:MinimumLevel:Default': ")]
+    [InlineData("""{ "Serilog": { "MinimumLevel": { "Override": "Debug" } } }""", "field 'Serilog:MinimumLevel:Override': ")]
+    public void Serilog_values_of_the_wrong_shape_are_errors(string json, string expected)
+    {
+        var error = Assert.Throws<ConfigurationException>(() => ConfigurationReading.ReadStartup(json));
+
+        Assert.Contains("targets.json: " + expected, error.Message);
     }
 }
