@@ -64,7 +64,7 @@ public sealed class DiagnoseParityTests(ClusterFixture fixture)
     }
 
     private static Dictionary<string, object?> Target(string name, string host, int port, string user, string password) =>
-        RunningAgent.Target(name, host, port, user, password, timeout: "1s", interval: "1s");
+        RunningAgent.Target(name, host, port, user, password, timeout: "500ms", interval: "1s");
 
     private static List<string?> Causes(JsonElement root, string target) =>
         TargetsApi.Causes(root.GetProperty("targets").EnumerateArray().Single(t => t.GetProperty("name").GetString() == target));
