@@ -123,6 +123,8 @@ internal static class HbaLineParser
             return null;
         foreach (var token in tokens.Where(t => t.Text.StartsWith('/')))
         {
+            if (HbaRegexBounds.Problem(token.Text[1..]) is { } bounds)
+                return $"regular expression \"{token.Text[1..]}\" is invalid: {bounds}";
             try
             {
                 _ = new Regex(token.Text[1..], RegexOptions.None, TimeSpan.FromSeconds(1));

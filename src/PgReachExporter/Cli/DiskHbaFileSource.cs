@@ -1,0 +1,47 @@
+using PgReachExporter.Hba.Lint;
+
+namespace PgReachExporter.Cli;
+
+/// <summary>pg_hba.conf and its included files read from the local file system, for lint-hba.</summary>
+internal sealed class DiskHbaFileSource : IHbaFileSource
+{
+    public HbaFileRead Read(string path)
+    {
+        try
+        {
+            // The server reads a directory with fopen() and then fails to read it; say so rather than "missing".
+            if (Directory.Exists(path))
+                return HbaFileRead.Failed("it is a directory");
+            return HbaFileRead.Found(File.ReadAllText(path));
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return HbaFileRead.NotFound;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return HbaFileRead.Failed(ex.Message);
+        }
+    }
+
+    public IReadOnlyList<HbaDirectoryEntry>? ListDirectory(string path, out string? problem)
+    {
+        problem = null;
+        try
+        {
+            return new DirectoryInfo(path).EnumerateFileSystemInfos()
+                .Select(e => new HbaDirectoryEntry(e.Name, e is DirectoryInfo))
+                .ToArray();
+        }
+        catch (DirectoryNotFoundException)
+        {
+            problem = "No such file or directory";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            problem = ex.Message;
+        }
+
+        return null;
+    }
+}

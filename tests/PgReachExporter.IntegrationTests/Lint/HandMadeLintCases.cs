@@ -1,0 +1,32 @@
+namespace PgReachExporter.IntegrationTests.Lint;
+
+/// <summary>Hand-written pg_hba.conf files for the corners a random generator reaches rarely.</summary>
+internal static class HandMadeLintCases
+{
+    public static IEnumerable<LintCase> All()
+    {
+        yield return LintCase.Of("clean", "local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\nhost all all ::1/128 scram-sha-256\n");
+        yield return LintCase.Of("empty", "# only comments\n\n   \n");
+        yield return LintCase.Of("quotes", "host \"all\" \"+g1\" 127.0.0.1/32 trust\nhost \"d \"\"x\"\"\" all 127.0.0.1/32 trust\nhost \"unterminated all 127.0.0.1/32 trust\n");
+        yield return LintCase.Of("continuations", "host all \\\n all \\\n 127.0.0.1/32 \\\n md5\nhost all all 10.0.0.0/33 md5\nlocal all all trust \\\n");
+        yield return LintCase.Of("comment-in-quotes", "local \"a#b\" all trust\nlocal a#b all trust\n");
+        yield return LintCase.Of("netmasks", "host all all 10.0.0.0 255.255.255.0 md5\nhost all all 10.0.0.0 255.255.0.255 md5\nhost all all fe80:: ffff:: md5\nhost all all 10.0.0.0 ffff:: md5\n");
+        yield return LintCase.Of("inet-aton", "host all all 127.1/32 md5\nhost all all 0177.0.0.1/32 md5\nhost all all 0x7f.1/32 md5\nhost all all 09.0.0.1/32 md5\nhost all all 1.2.3.256/32 md5\nhost all all 1.65536/32 md5\n");
+        yield return LintCase.Of("host-names", "host all all db.example.com md5\nhost all all .example.com md5\nhost all all db.example.com/24 md5\nhost all all -bad- md5\n");
+        yield return LintCase.Of("options", "local all all peer map=m\nhost all all 127.0.0.1/32 md5 map=m\nhostssl all all 127.0.0.1/32 cert clientcert=verify-ca\nhostssl all all 127.0.0.1/32 md5 clientcert=verify-ca clientname=DN\nhost all all 127.0.0.1/32 md5 clientcert=verify-full\n");
+        yield return LintCase.Of("radius", "host all all 127.0.0.1/32 radius radiusservers=127.0.0.1,127.0.0.2 radiussecrets=a radiusports=1812,1813\nhost all all 127.0.0.1/32 radius radiusservers=127.0.0.1 radiussecrets=a,b\nhost all all 127.0.0.1/32 radius radiusservers=\"\" radiussecrets=a\nhost all all 127.0.0.1/32 radius radiusservers=127.0.0.1 radiussecrets=a radiusidentifiers=x,y\n");
+        yield return LintCase.Of("at-files", "host @lint/dbs.txt @lint/users.txt 127.0.0.1/32 md5\nhost @lint/missing.txt all 127.0.0.1/32 md5\nhost @lint/empty.txt all 127.0.0.1/32 md5\nhost all @lint/bad.txt 127.0.0.1/32 md5\n",
+            ("lint/dbs.txt", "d1, d2\n# c\nd3\n"), ("lint/users.txt", "u1\n@inner.txt\n"), ("lint/inner.txt", "u2\n"), ("lint/empty.txt", ""),
+            ("lint/bad.txt", "u1 \"\n@gone.txt\n"));
+        yield return LintCase.Of("includes", "include lint/a.conf\ninclude_if_exists lint/none.conf\ninclude_if_exists lint/b.conf\ninclude_dir lint/d\ninclude lint/none.conf\nhost all all 127.0.0.1/32 md5\n",
+            ("lint/a.conf", "host all all 127.0.0.1/32 trusty\nlocal all all trust\n"), ("lint/b.conf", "host all all 10.0.0.0/40 md5\ninclude c.conf\n"),
+            ("lint/c.conf", "host all all all bogus\n"), ("lint/d/2.conf", "host all all 127.0.0.1/32 md5 x=y\n"), ("lint/d/1.conf", "hostnossl all all ::1/128 md5\n"),
+            ("lint/d/x.conf.bak", "bad\n"));
+        yield return LintCase.Of("include-shapes", "include\ninclude_dir lint/nothing\n\"include\" lint/a.conf\ninclude lint/a.conf lint/b.conf\ninclude lint/self.conf\n",
+            ("lint/a.conf", "local all all trust\n"), ("lint/b.conf", "local all all trust\n"), ("lint/self.conf", "include self.conf\n"));
+        yield return LintCase.Of("regex", "host /^d all 127.0.0.1/32 md5\nhost all /^(u1|u2)$ 127.0.0.1/32 md5\nhost \"/(\" all 127.0.0.1/32 md5\nhost all /a{2,1} 127.0.0.1/32 md5\nhost all \"/\" 127.0.0.1/32 md5\n");
+        yield return LintCase.Of("methods", "local all all ident\nhost all all 127.0.0.1/32 peer\nlocal all all gss\nhost all all 127.0.0.1/32 cert\nhost all all 127.0.0.1/32 oauth issuer=https://x scope=openid\nhost all all 127.0.0.1/32 \"md5\"\n");
+        yield return LintCase.Of("missing-fields", "host\nhost all\nhost all all\nhost all all 127.0.0.1/32\nhost all all 10.0.0.1\nlocal all all\nlocal\n");
+        yield return LintCase.Of("crlf", "local all all trust\r\nhost all all 127.0.0.1/32 md5\r\nhost all all 127.0.0.1/99 md5\r\n");
+    }
+}
