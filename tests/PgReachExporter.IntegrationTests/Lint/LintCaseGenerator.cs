@@ -42,6 +42,8 @@ internal static class LintCaseGenerator
         "trust", "reject", "md5", "scram-sha-256", "scram-sha-256", "password", "peer", "ident", "cert", "trusty", "sspi", "bsd",
         "\"trust\"", "md5,trust", "radius radiusservers=127.0.0.1 radiussecrets=s", "radius radiusservers=127.0.0.1",
         "radius radiussecrets=s", "radius radiusservers=127.0.0.1,127.0.0.2 radiussecrets=a,b,c",
+        "radius radiusservers=\"127.0.0.1,127.0.0.2\" radiussecrets=\"a,b,c\"", "radius radiusservers=\"127.0.0.1,::1\" radiussecrets=\"a,b\"",
+        "radius radiusservers=\"127.0.0.1,,127.0.0.2\" radiussecrets=s", "radius radiusservers=\"\" radiussecrets=s",
         "radius radiusservers=127.0.0.1 radiussecrets=s radiusports=0", "radius radiusservers=127.0.0.1 radiussecrets=s radiusports=1812",
         "radius radiusservers=\"127.0.0.1, 127.0.0.2\" radiussecrets=s radiusidentifiers=a,b", "oauth",
     ];

@@ -14,7 +14,7 @@ internal static class HbaRiskRules
             var file = rule.FileName!;
             var local = rule.Type == "local";
             var wholeSpace = !local && IsWholeSpace(rule);
-            var where = $"{rule.Location} ({rule.Describe()})";
+            var where = $"\"{rule.Describe()}\"";
             switch (rule.AuthMethod)
             {
                 case "trust" when !local:
