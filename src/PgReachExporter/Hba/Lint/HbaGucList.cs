@@ -12,6 +12,9 @@ internal static class HbaGucList
             return true;
         while (true)
         {
+            // After a comma an item must follow: "a," is as wrong as "a,,b".
+            if (i == text.Length)
+                return false;
             string item;
             if (text[i] == '"')
             {

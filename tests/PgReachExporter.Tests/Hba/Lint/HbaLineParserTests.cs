@@ -46,6 +46,7 @@ public class HbaLineParserTests
     [InlineData("host all all all radius radiusservers=127.0.0.1 radiussecrets=s radiusports=x", "RADIUS port")]
     [InlineData("host all all all radius radiusservers=127.0.0.1,127.0.0.2 radiussecrets=s", "option \"127.0.0.2\" is not name=value")]
     [InlineData("host all all all radius radiusservers=\"a,,b\" radiussecrets=s", "RADIUS server list")]
+    [InlineData("host all all all radius radiusservers=\"a,\" radiussecrets=s", "RADIUS server list")]
     public void Line_the_server_rejects_is_an_error_saying_why(string line, string why)
     {
         var error = Assert.Single(Lint.Run(line + "\nlocal all all peer\n").Errors());
