@@ -9,9 +9,9 @@ internal sealed class DiskHbaFileSource : IHbaFileSource
     {
         try
         {
-            // The server reads a directory with fopen() and then fails to read it; say so rather than "missing".
+            // The server opens a directory with fopen(), reads no line from it and goes on: an empty file.
             if (Directory.Exists(path))
-                return HbaFileRead.Failed("it is a directory");
+                return HbaFileRead.Found("");
             return HbaFileRead.Found(File.ReadAllText(path));
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)

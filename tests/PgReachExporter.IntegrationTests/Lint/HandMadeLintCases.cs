@@ -27,6 +27,11 @@ internal static class HandMadeLintCases
         yield return LintCase.Of("regex", "host /^d all 127.0.0.1/32 md5\nhost all /^(u1|u2)$ 127.0.0.1/32 md5\nhost \"/(\" all 127.0.0.1/32 md5\nhost all /a{2,1} 127.0.0.1/32 md5\nhost all \"/\" 127.0.0.1/32 md5\n");
         yield return LintCase.Of("methods", "local all all ident\nhost all all 127.0.0.1/32 peer\nlocal all all gss\nhost all all 127.0.0.1/32 cert\nhost all all 127.0.0.1/32 oauth issuer=https://x scope=openid\nhost all all 127.0.0.1/32 \"md5\"\n");
         yield return LintCase.Of("missing-fields", "host\nhost all\nhost all all\nhost all all 127.0.0.1/32\nhost all all 10.0.0.1\nlocal all all\nlocal\n");
+        yield return LintCase.Of("ipv6-forms", "host all all ::ffff:127.0.0.1/128 md5\nhost all all fe80::1%lo/64 md5\nhost all all fe80::1%1/64 md5\nhost all all 00000::1/128 md5\nhost all all 1:2:3:4:5:6:7:8:9/128 md5\nhost all all ::1.2.3.4/128 md5\nhost all all [::1]/128 md5\nhost all all 1::2::3/128 md5\n");
+        yield return LintCase.Of("ipv4-edges", "host all all 1.2.3./32 md5\nhost all all 0x/32 md5\nhost all all 0x1g/32 md5\nhost all all 4294967295/32 md5\nhost all all 4294967296/32 md5\nhost all all 1.16777215/32 md5\nhost all all 1.16777216/32 md5\nhost all all 08/8 md5\n");
+        yield return LintCase.Of("token-edges", "local all all md5#c\nhost \"\" all 127.0.0.1/32 md5\n\"\" all all md5\n,\nlocal all all trust extra\nlocal ALL all trust\nHost all all all md5\nlocal\tall\rall trust\nlocal all all \"map=m\" peer\nlocal all all peer \"map=m\"\nlocal all all peer map=\"a b\"\n");
+        yield return LintCase.Of("include-odd-targets", "include \"lint/my file.conf\"\ninclude_dir lint/plain.conf\ninclude lint/adir\nlocal all all peer\n",
+            ("lint/my file.conf", "local all all trust\n"), ("lint/plain.conf", "local all all trust\n"), ("lint/adir/x.conf", "local all all trust\n"));
         yield return LintCase.Of("crlf", "local all all trust\r\nhost all all 127.0.0.1/32 md5\r\nhost all all 127.0.0.1/99 md5\r\n");
     }
 }

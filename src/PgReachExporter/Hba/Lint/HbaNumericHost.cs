@@ -16,8 +16,11 @@ internal static class HbaNumericHost
         address = IPAddress.None;
         if (text.Contains(':'))
         {
-            // Scope ids (fe80::1%eth0) depend on the server's interfaces; the linter treats them as not numeric.
-            if (text.Contains('%') || text.Contains('[') || !IPAddress.TryParse(text, out var v6) || v6.AddressFamily != AddressFamily.InterNetworkV6)
+            // glibc takes a scope after % (fe80::1%2, or fe80::1%eth0 when the server has that interface, which the
+            // linter assumes); matching ignores it, so the address is kept without it.
+            var percent = text.IndexOf('%');
+            var bare = percent < 0 ? text : text[..percent];
+            if (percent == text.Length - 1 || bare.Contains('[') || !IPAddress.TryParse(bare, out var v6) || v6.AddressFamily != AddressFamily.InterNetworkV6)
                 return false;
             address = v6;
             return true;
@@ -73,8 +76,8 @@ internal static class HbaNumericHost
             return false;
         if (part.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
         {
-            // "0x" alone is 0 to inet_aton.
-            return part.Length == 2 || (part.Length <= 18 && ulong.TryParse(part.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out number));
+            // glibc wants at least one hex digit after 0x.
+            return part.Length > 2 && (part.Length <= 18 && ulong.TryParse(part.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out number));
         }
 
         if (part.Length > 1 && part[0] == '0')
