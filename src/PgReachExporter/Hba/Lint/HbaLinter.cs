@@ -36,7 +36,7 @@ internal static class HbaLinter
         findings.AddRange(HbaRiskRules.Find(set, dialect));
 
         var verdicts = HbaRuleEngine.EvaluateAll(set, clients, membership: null)
-            .Select(d => new HbaClientVerdict(d.Client, d.Allowed, d.MatchedRule?.FileName, d.MatchedRule?.LineNumber, d.Reason))
+            .Select(d => new HbaClientVerdict(d.Client, d.Allowed, d.MatchedRule?.FileName, d.MatchedRule?.LineNumber, Offline(d.Reason)))
             .ToArray();
         return new HbaLintReport(path, dialect.Major, lines, Ordered(findings, lines), verdicts);
     }
@@ -52,4 +52,9 @@ internal static class HbaLinter
             .ThenByDescending(f => f.Severity)
             .ToArray();
     }
+
+    // The engine words role membership for the live check, which reads pg_auth_members; offline only the server knows it.
+    private static string Offline(string reason) =>
+        reason.Replace("needs role membership, and pg_auth_members could not be read", "needs role membership, which only the server knows",
+            StringComparison.Ordinal);
 }
