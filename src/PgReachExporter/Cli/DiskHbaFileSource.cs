@@ -1,3 +1,4 @@
+using System.Text;
 using PgReachExporter.Hba.Lint;
 
 namespace PgReachExporter.Cli;
@@ -5,6 +6,8 @@ namespace PgReachExporter.Cli;
 /// <summary>pg_hba.conf and its included files read from the local file system, for lint-hba.</summary>
 internal sealed class DiskHbaFileSource : IHbaFileSource
 {
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
     public HbaFileRead Read(string path)
     {
         try
@@ -12,7 +15,8 @@ internal sealed class DiskHbaFileSource : IHbaFileSource
             // The server opens a directory with fopen(), reads no line from it and goes on: an empty file.
             if (Directory.Exists(path))
                 return HbaFileRead.Found("");
-            return HbaFileRead.Found(File.ReadAllText(path));
+            // Decoded without BOM detection: the server sees a byte-order mark as part of the first token.
+            return HbaFileRead.Found(Utf8.GetString(File.ReadAllBytes(path)));
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -32,6 +32,9 @@ internal static class HandMadeLintCases
         yield return LintCase.Of("token-edges", "local all all md5#c\nhost \"\" all 127.0.0.1/32 md5\n\"\" all all md5\n,\nlocal all all trust extra\nlocal ALL all trust\nHost all all all md5\nlocal\tall\rall trust\nlocal all all \"map=m\" peer\nlocal all all peer \"map=m\"\nlocal all all peer map=\"a b\"\n");
         yield return LintCase.Of("include-odd-targets", "include \"lint/my file.conf\"\ninclude_dir lint/plain.conf\ninclude lint/adir\nlocal all all peer\n",
             ("lint/my file.conf", "local all all trust\n"), ("lint/plain.conf", "local all all trust\n"), ("lint/adir/x.conf", "local all all trust\n"));
+        // PostgreSQL 15 reads a token into a 10240-byte buffer; 16 lifted the limit.
+        yield return LintCase.Of("long-tokens", $"local {new string('d', 10239)} all trust\nlocal {new string('d', 10240)} all trust\nlocal \"{new string('é', 5120)}\" all trust\nlocal {new string('é', 5120)} all trust\nlocal d{new string('é', 5119)} all trust\n");
+        yield return LintCase.Of("byte-order-mark", "\uFEFFlocal all all trust\nlocal all all trust\n");
         yield return LintCase.Of("crlf", "local all all trust\r\nhost all all 127.0.0.1/32 md5\r\nhost all all 127.0.0.1/99 md5\r\n");
     }
 }

@@ -134,7 +134,8 @@ internal sealed class HbaTokenizer(HbaDialect dialect, IHbaFileSource files)
                 break;
             }
 
-            if (dialect.MaxTokenBytes is { } max && bytes >= max)
+            // 15 checks the buffer before each byte, so a character fails when any of its bytes would not fit.
+            if (dialect.MaxTokenBytes is { } max && bytes + Utf8Length(c) > max)
             {
                 error = "a token is longer than PostgreSQL 15 reads (10239 bytes)";
                 position = line.Length;
@@ -150,7 +151,7 @@ internal sealed class HbaTokenizer(HbaDialect dialect, IHbaFileSource files)
             if (c != '"' || wasQuote)
             {
                 buffer.Append(c);
-                bytes += Encoding.UTF8.GetByteCount([c]);
+                bytes += Utf8Length(c);
             }
 
             // Inside quotes, "" stands for one ".
@@ -236,6 +237,16 @@ internal sealed class HbaTokenizer(HbaDialect dialect, IHbaFileSource files)
 
         return errors.Count == 0 ? null : string.Join("; ", errors);
     }
+
+    // A surrogate pair is one 4-byte character, counted on its first half.
+    private static int Utf8Length(char c) => c switch
+    {
+        < '\u0080' => 1,
+        < '\u0800' => 2,
+        _ when char.IsHighSurrogate(c) => 4,
+        _ when char.IsLowSurrogate(c) => 0,
+        _ => 3,
+    };
 
     // pg_isblank: space, tab and carriage return.
     private static bool IsBlank(char c) => c is ' ' or '\t' or '\r';
