@@ -35,6 +35,26 @@ internal static class HandMadeLintCases
         // PostgreSQL 15 reads a token into a 10240-byte buffer; 16 lifted the limit.
         yield return LintCase.Of("long-tokens", $"local {new string('d', 10239)} all trust\nlocal {new string('d', 10240)} all trust\nlocal \"{new string('é', 5120)}\" all trust\nlocal {new string('é', 5120)} all trust\nlocal d{new string('é', 5119)} all trust\n");
         yield return LintCase.Of("byte-order-mark", "\uFEFFlocal all all trust\nlocal all all trust\n");
+        // The Debian build of 15 has LDAP, PAM and GSSAPI; the embedded builds of 16 to 18 lack them and reject such lines.
+        yield return LintCase.Of("ldap-pam-gss", string.Join('\n',
+            "host all all all ldap ldapserver=ldap.example.com ldapbasedn=\"dc=example,dc=com\"",
+            "host all all all ldap ldapserver=x ldapprefix=cn= ldapsuffix=\",dc=x\"",
+            "host all all all ldap ldapserver=x",
+            "host all all all ldap ldapprefix=a ldapbasedn=b",
+            "host all all all ldap ldapbasedn=b ldapsearchattribute=uid ldapsearchfilter=\"(uid=$username)\"",
+            "host all all all ldap ldapurl=\"ldap://ldap.example.com/dc=example,dc=com?uid?sub\"",
+            "host all all all ldap ldapurl=\"ldaps://ldap.example.com\"",
+            "host all all all ldap ldapurl=\"ldapi://x/dc=y\"",
+            "host all all all ldap ldapurl=\"http://x/dc=y\"",
+            "host all all all ldap ldapurl=\"ldap://x/dc=y\" ldapprefix=p",
+            "host all all all ldap ldapport=0 ldapbasedn=b",
+            "host all all all ldap ldapport=389 ldapbasedn=b ldaptls=1 ldapscheme=ldaps",
+            "host all all all ldap ldapbasedn=b ldapscheme=gopher",
+            "host all all all pam pamservice=postgresql pam_use_hostname=1",
+            "host all all all gss include_realm=0 krb_realm=EXAMPLE.COM map=m",
+            "host all all all gss compat_realm=1",
+            "local all all gss",
+            "") + "\n") with { Majors = [15] };
         yield return LintCase.Of("crlf", "local all all trust\r\nhost all all 127.0.0.1/32 md5\r\nhost all all 127.0.0.1/99 md5\r\n");
     }
 }

@@ -36,10 +36,11 @@ internal static class HbaRiskRules
                     + (dialect.Major >= 18 ? "; MD5 passwords are deprecated in PostgreSQL 18" : ""));
             }
 
-            if (rule.AuthMethod == "password" && rule.Type is not ("hostssl" or "local"))
+            // Over SSL or GSSAPI encryption the clear-text password is protected on the wire.
+            if (rule.AuthMethod == "password" && rule.Type is not ("hostssl" or "hostgssenc" or "local"))
             {
                 yield return Risky(file, rule, HbaLintSeverity.Warning,
-                    $"{where} sends the password in clear text over connections that need not use SSL");
+                    $"{where} sends the password in clear text over connections that need not be encrypted");
             }
 
             if (rule.IsReject && BlocksEverything(rules[i]) && FirstBlocked(rules, i) is { } blocked)
