@@ -3,15 +3,6 @@ using PgReachExporter.Hba.Lint;
 
 namespace PgReachExporter.Cli;
 
-/// <summary>How lint-hba prints its report.</summary>
-internal enum LintHbaFormat
-{
-    Text,
-    Json,
-    Github,
-    Junit,
-}
-
 /// <summary>The parsed command line of `lint-hba`.</summary>
 internal sealed record LintHbaArguments(string? File, int PgVersion, string? ExpectFile, LintHbaFormat Format, HbaLintSeverity FailOn, bool Help)
 {
