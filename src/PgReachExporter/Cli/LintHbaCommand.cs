@@ -31,7 +31,8 @@ internal static class LintHbaCommand
         }
 
         var path = HbaPaths.Canonical(Path.GetFullPath(arguments.File!, workingDirectory));
-        var main = files.Read(path);
+        // Included directories read as empty files (as for the server), but the file to check must be a file.
+        var main = Directory.Exists(path) ? HbaFileRead.Failed("it is a directory") : files.Read(path);
         if (main.Text is null)
         {
             await error.WriteLineAsync($"pgreach lint-hba: cannot read {arguments.File}: {main.Problem}").ConfigureAwait(false);

@@ -65,8 +65,10 @@ public sealed class LintHbaEndToEndTests : IDisposable
     {
         var missing = await LintHbaProcess.RunAsync(_repository, "nothere.conf");
         var bad = await LintHbaProcess.RunAsync(_repository, "nothere.conf", "--pg-version", "12");
+        var directory = await LintHbaProcess.RunAsync(_repository, ".");
 
-        Assert.Equal((2, 2), (missing.ExitCode, bad.ExitCode));
+        Assert.Equal((2, 2, 2), (missing.ExitCode, bad.ExitCode, directory.ExitCode));
+        Assert.Contains("is a directory", directory.Stderr);
         Assert.Equal("pgreach lint-hba: cannot read nothere.conf: No such file or directory", missing.Stderr.Trim());
         Assert.Contains("--pg-version '12'", bad.Stderr);
     }
