@@ -7,6 +7,8 @@ if (args.Length > 0 && args[0] == DiagnoseCommand.Name)
     return await DiagnoseCommand.RunFromConsoleAsync(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == LintHbaCommand.Name) return await LintHbaCommand.RunFromConsoleAsync(args[1..]);
+
 if (args.Length > 0 && args[0] == DemoCommand.Name)
 {
     return await DemoCommand.RunAsync(args[1..]);

@@ -39,8 +39,8 @@ internal sealed class HbaCompiledRule
 
     public static HbaCompiledRule Compile(HbaRule rule, int position, HbaNameTable names)
     {
-        var databases = rule.Databases.Select(d => HbaDatabaseToken.Parse(d, names)).ToArray();
-        var users = rule.Users.Select(u => HbaUserToken.Parse(u, names)).ToArray();
+        var databases = rule.Databases.Select((d, i) => HbaDatabaseToken.Parse(d, names, IsLiteral(rule.LiteralDatabases, i))).ToArray();
+        var users = rule.Users.Select((u, i) => HbaUserToken.Parse(u, names, IsLiteral(rule.LiteralUsers, i))).ToArray();
         if (!HbaConnectionTypes.TryParse(rule.Type, out var type))
         {
             // A type from a newer server: it might match any connection, so it makes clients reaching it unknown.
@@ -51,4 +51,6 @@ internal sealed class HbaCompiledRule
         var address = type == HbaConnectionType.Local ? HbaAddressSpec.None : HbaAddressSpec.Parse(rule.Address, rule.Netmask);
         return new HbaCompiledRule(rule, position, HbaConnectionTypes.RuleAccepts(type), databases, users, address, null);
     }
+
+    private static bool IsLiteral(IReadOnlyList<bool>? literal, int index) => literal is not null && index < literal.Count && literal[index];
 }

@@ -19,6 +19,15 @@ internal sealed record HbaRule
     public IReadOnlyList<string> Databases { get; init; } = [];
     public IReadOnlyList<string> Users { get; init; } = [];
 
+    /// <summary>
+    /// Per entry of <see cref="Databases"/>: true when it is a plain name whatever it looks like (a quoted "all", or
+    /// "/x" before PostgreSQL 16). Only pg_hba.conf text shows this; null for rows read from the view.
+    /// </summary>
+    public IReadOnlyList<bool>? LiteralDatabases { get; init; }
+
+    /// <summary>Per entry of <see cref="Users"/>: true for a plain name (a quoted "all" or "+x"); null when unknown.</summary>
+    public IReadOnlyList<bool>? LiteralUsers { get; init; }
+
     /// <summary>An IP address (optionally with /bits), all, samehost, samenet or a host name; null for local.</summary>
     public string? Address { get; init; }
 

@@ -28,7 +28,11 @@ internal readonly record struct HbaDatabaseToken(HbaDatabaseTokenKind Kind, stri
 {
     // The view has lost the quotes, so a keyword-looking entry is taken as the keyword (PostgreSQL itself
     // only treats it so when unquoted). Entries starting with "/" are regular expressions (PostgreSQL 16+).
-    public static HbaDatabaseToken Parse(string text, HbaNameTable names) => text switch
+    // A literal entry (quoted in pg_hba.conf text, where the quotes are known) is a name whatever it looks like.
+    public static HbaDatabaseToken Parse(string text, HbaNameTable names, bool literal = false) =>
+        literal ? new(HbaDatabaseTokenKind.Name, text, names.IdOf(text)) : ParseWord(text, names);
+
+    private static HbaDatabaseToken ParseWord(string text, HbaNameTable names) => text switch
     {
         "all" => new(HbaDatabaseTokenKind.All, text, -1),
         "sameuser" => new(HbaDatabaseTokenKind.SameUser, text, -1),
@@ -43,7 +47,10 @@ internal readonly record struct HbaDatabaseToken(HbaDatabaseTokenKind Kind, stri
 /// <param name="Id">Same number for the same text within one rule set; -1 for all.</param>
 internal readonly record struct HbaUserToken(HbaUserTokenKind Kind, string Text, int Id)
 {
-    public static HbaUserToken Parse(string text, HbaNameTable names) => text switch
+    public static HbaUserToken Parse(string text, HbaNameTable names, bool literal = false) =>
+        literal ? new(HbaUserTokenKind.Name, text, names.IdOf(text)) : ParseWord(text, names);
+
+    private static HbaUserToken ParseWord(string text, HbaNameTable names) => text switch
     {
         "all" => new(HbaUserTokenKind.All, text, -1),
         _ when text.StartsWith('+') => new(HbaUserTokenKind.Group, text[1..], names.IdOf(text[1..])),
