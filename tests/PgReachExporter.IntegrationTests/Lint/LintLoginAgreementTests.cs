@@ -4,6 +4,8 @@ using PgReachExporter.Cli;
 using PgReachExporter.Hba;
 using PgReachExporter.Hba.Lint;
 using PgReachExporter.IntegrationTests.Infrastructure;
+using PgReachExporter.Observations;
+using PgReachExporter.Probes;
 
 namespace PgReachExporter.IntegrationTests.Lint;
 
@@ -103,7 +105,7 @@ public sealed class LintLoginAgreementTests(ClusterFixture fixture)
         }
         catch (PostgresException ex)
         {
-            return LoginFailureClassifier.Classify(ex).Result switch
+            return LoginFailures.Classify(ex).Result switch
             {
                 LoginResult.NoHbaEntry or LoginResult.HbaReject => false,
                 LoginResult.PasswordFailed => true,
