@@ -12,6 +12,11 @@ internal interface ICycleOutput
 
     void CycleCompleted(CycleRecord record);
 
+    /// <summary>The target's loop failed and is being restarted; most outputs have nothing to say about it.</summary>
+    void LoopFailed(string target, string problem)
+    {
+    }
+
     void TargetRemoved(string target);
 }
 

@@ -47,6 +47,7 @@ internal sealed partial class ProbeScheduler : BackgroundService
     {
         _health.Failed(PipelineHealth.Loop);
         LogLoopFailed(exception, target.Name, TargetLoops.FirstRestartDelay);
+        _pipeline.LoopFailed(target.Name, $"{exception.GetType().Name}: {exception.Message}");
     }
 
     private void ReconcileFailed(Exception exception)

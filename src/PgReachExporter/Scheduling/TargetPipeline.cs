@@ -44,6 +44,15 @@ internal sealed partial class TargetPipeline(
         }
     }
 
+    /// <summary>The target's loop failed (outside any stage) and will be restarted: outputs that show state learn why.</summary>
+    public void LoopFailed(string target, string problem)
+    {
+        foreach (var output in outputs)
+        {
+            Guard(output.Stage, target, () => output.Output.LoopFailed(target, problem));
+        }
+    }
+
     /// <summary>One cycle; null when the probes themselves failed unexpectedly (then nothing is written for this cycle).</summary>
     public async Task<CycleRecord?> RunCycleAsync(TargetDefinition target, TargetProbeSession session, CancellationToken stopping)
     {

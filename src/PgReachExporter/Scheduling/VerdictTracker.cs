@@ -53,6 +53,15 @@ internal sealed class VerdictTracker(IEnumerable<IVerdictSink> sinks) : ICycleOu
         }
     }
 
+    /// <summary>The target's loop failed and is being restarted: pages show the target in state error until a cycle completes.</summary>
+    public void LoopFailed(string target, string problem)
+    {
+        if (_targets.TryGetValue(target, out var current))
+        {
+            _targets[target] = current with { LoopError = problem };
+        }
+    }
+
     public void TargetRemoved(string target)
     {
         _targets.TryRemove(target, out _);
@@ -71,6 +80,9 @@ internal sealed class VerdictTracker(IEnumerable<IVerdictSink> sinks) : ICycleOu
 internal sealed record TargetDiagnosis(TargetDefinition Target, Verdict? Verdict, DateTimeOffset? Since, TargetCycle? LastCycle, long Changes)
 {
     public DateTimeOffset? LastProbe => LastCycle?.StartedAt;
+
+    /// <summary>Why the target's loop failed, while it is being restarted; null once a cycle completes again.</summary>
+    public string? LoopError { get; init; }
 }
 
 /// <summary>Receives every verdict; must be fast and never throw.</summary>

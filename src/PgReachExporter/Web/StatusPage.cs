@@ -121,6 +121,7 @@ internal static class StatusPage
     {
         "ok" => "OK",
         "pending" => "PENDING",
+        "error" => "AGENT ERROR",
         _ when target.Reachable == false => "NOT REACHABLE",
         _ => "WARNING",
     };
@@ -165,9 +166,9 @@ internal static class StatusPage
         header,main{max-width:60rem;margin:0 auto;padding:0 .75rem}h1{font-size:1.3rem;margin:.8rem 0 0}
         .meta,.times,.endpoint{color:var(--muted);font-size:.85rem;margin:.2rem 0}
         .target{background:var(--card);border:1px solid var(--line);border-left:6px solid var(--muted);border-radius:6px;padding:.6rem .8rem;margin:.8rem 0}
-        .state-ok{border-left-color:var(--ok)}.state-warning{border-left-color:var(--warn)}.state-critical{border-left-color:var(--bad)}
+        .state-ok{border-left-color:var(--ok)}.state-warning{border-left-color:var(--warn)}.state-critical{border-left-color:var(--bad)}.state-error{border-left-color:var(--bad)}
         h2{font-size:1.1rem;margin:0;overflow-wrap:anywhere}.badge{font-size:.75rem;padding:.1rem .4rem;border-radius:4px;color:#fff;background:var(--muted);vertical-align:middle}
-        .state-ok .badge{background:var(--ok)}.state-warning .badge{background:var(--warn)}.state-critical .badge{background:var(--bad)}
+        .state-ok .badge{background:var(--ok)}.state-warning .badge{background:var(--warn)}.state-critical .badge{background:var(--bad)}.state-error .badge{background:var(--bad)}
         .verdict{font-weight:600;margin:.4rem 0;overflow-wrap:anywhere}
         table.layers{border-collapse:collapse;width:100%;font-size:.9rem;margin:.4rem 0}
         .layers th,.layers td{border-top:1px solid var(--line);padding:.25rem .4rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}

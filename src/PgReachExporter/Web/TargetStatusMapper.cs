@@ -11,6 +11,10 @@ namespace PgReachExporter.Web;
 internal static class TargetStatusMapper
 {
     public const string Pending = "pending";
+    public const string Error = "error";
+
+    /// <summary>An error shown on the page is cut here: it comes from an exception, whose text is not ours to bound.</summary>
+    private const int MaxProblemLength = 300;
 
     public static TargetStatus From(TargetDiagnosis diagnosis)
     {
@@ -24,9 +28,11 @@ internal static class TargetStatusMapper
             target.Port,
             scrub(target.Database),
             scrub(target.Username),
-            State(verdict),
+            diagnosis.LoopError is null ? State(verdict) : Error,
             verdict?.Reachable,
-            scrub(verdict?.Summary ?? "Waiting for the first probe cycle"),
+            scrub(diagnosis.LoopError is { } problem
+                ? $"The agent's probe loop for this target failed and is being restarted: {Cut(problem)}"
+                : verdict?.Summary ?? "Waiting for the first probe cycle"),
             diagnosis.Since,
             diagnosis.LastProbe,
             diagnosis.Changes,
@@ -40,6 +46,8 @@ internal static class TargetStatusMapper
                     [.. f.Evidence.Select(scrub)], scrub(f.NextStep)))],
             diagnosis.LastCycle is { } cycle ? [.. Steps(target, cycle).Select(s => s with { Target = scrub(s.Target), Detail = s.Detail is null ? null : scrub(s.Detail) })] : []);
     }
+
+    private static string Cut(string text) => text.Length <= MaxProblemLength ? text : text[..MaxProblemLength] + "…";
 
     public static string State(Verdict? verdict) => verdict switch
     {

@@ -78,4 +78,35 @@ public sealed class StatusPageTests
         Assert.Null(status.Reachable);
         Assert.Contains("data-state=\"pending\"", StatusPage.Render([status], Now), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_target_whose_loop_failed_is_in_state_error_until_a_cycle_completes()
+    {
+        var failed = new TargetDiagnosis(Healthy.Target, Healthy.Diagnose(), Now, Healthy.Cycle, 0)
+        {
+            LoopError = $"ArgumentOutOfRangeException: boom {Password} " + new string('x', 500),
+        };
+
+        var status = TargetStatusMapper.From(failed);
+        var page = StatusPage.Render([status], Now);
+
+        Assert.Equal("error", status.State);
+        Assert.StartsWith("The agent's probe loop for this target failed and is being restarted: ArgumentOutOfRangeException: boom", status.Summary, StringComparison.Ordinal);
+        Assert.True(status.Summary.Length < 400);
+        Assert.DoesNotContain(Password, status.Summary, StringComparison.Ordinal);
+        Assert.Contains("AGENT ERROR", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_completed_cycle_clears_the_loop_error()
+    {
+        var tracker = new VerdictTracker([]);
+        tracker.TargetAdded(Healthy.Target);
+        tracker.LoopFailed("orders", "InvalidOperationException: boom");
+        Assert.Equal("error", TargetStatusMapper.From(tracker.Find("orders")!).State);
+
+        tracker.CycleCompleted(new CycleRecord(Healthy.Target, Healthy.Cycle, null, Healthy.Diagnose()));
+
+        Assert.Equal("ok", TargetStatusMapper.From(tracker.Find("orders")!).State);
+    }
 }
