@@ -221,6 +221,15 @@ internal sealed partial class LogTailer : IServerLogSource
     private FollowedLogFile? OpenCurrent()
     {
         string? path = location.CurrentFile();
+        if (path is not null && FileKind.Of(path) is FileKind.Kind.Directory or FileKind.Kind.Other)
+        {
+            // A device, FIFO, socket or directory in the log's place: opening a FIFO blocks and /dev/zero never ends, so
+            // it is never opened; looked at again at the next poll, in case a real log file takes the path.
+            Fail(LogReadError.Io, $"{path} is not a regular file; the server log must be one");
+            seekToEndOnOpen = false;
+            return null;
+        }
+
         SafeFileHandle? handle = null;
         try
         {

@@ -42,6 +42,29 @@ public sealed class LogTailerTests
         Assert.True(Assert.Single(run.Batches).StartsNewFile);
     }
 
+    [Theory]
+    [InlineData("fifo")]
+    [InlineData("/dev/zero")]
+    public async Task A_path_that_is_not_a_regular_file_is_reported_and_never_opened(string kind)
+    {
+        using var dir = new TempLogDirectory();
+        string path = kind == "fifo" ? dir.File("postgresql.log") : kind;
+        if (kind == "fifo")
+        {
+            using var mkfifo = System.Diagnostics.Process.Start("mkfifo", path)!;
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        var run = new TailerHarness(new LogTailer(LogLocation.Parse(path, LogFormat.Stderr), Fast));
+        await run.UntilAsync(() => run.Tailer.Health().LastError?.Contains("is not a regular file", StringComparison.Ordinal) == true, "the refusal");
+
+        Assert.Equal(LogTailerState.Failing, run.Tailer.Health().State);
+        Assert.Empty(run.Lines);
+        // Stopping is bounded: nothing blocks on the FIFO or spins on the device.
+        await run.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
     [Fact]
     public async Task A_line_being_written_at_start_up_is_skipped_whole()
     {
