@@ -10,10 +10,18 @@ internal static class AgentEndpoints
 {
     // Inline style and script only; nothing is loaded from anywhere else.
     private const string ContentSecurityPolicy =
-        "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'";
+        "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     public static void Map(WebApplication app)
     {
+        // Every answer: never framed (clickjacking), never sniffed into another type.
+        app.Use(static (context, next) =>
+        {
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            context.Response.Headers.XFrameOptions = "DENY";
+            return next(context);
+        });
+
         app.MapGet("/metrics", MetricsEndpoint.HandleAsync);
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/", StatusPageResult);
