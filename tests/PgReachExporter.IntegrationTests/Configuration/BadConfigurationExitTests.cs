@@ -1,3 +1,4 @@
+using PgReachExporter.IntegrationTests.Agent;
 using System.Net;
 using System.Net.Sockets;
 
@@ -19,7 +20,7 @@ public sealed class BadConfigurationExitTests : IDisposable
         return file;
     }
 
-    private static void AssertRefusedInOneLine(AgentStartRun.Result run, string expected)
+    private static void AssertRefusedInOneLine(AgentCommand.Result run, string expected)
     {
         Assert.True(run.ExitCode == 2, run.ToString());
         var line = Assert.Single(run.StderrLines);

@@ -1,66 +1,12 @@
-using System.Diagnostics;
+using PgReachExporter.IntegrationTests.Agent;
 
 namespace PgReachExporter.IntegrationTests.Diagnosis;
 
 /// <summary>Runs the agent's own executable as `diagnose`, the way a person would paste it, with a clean libpq environment.</summary>
 internal static class DiagnoseProcess
 {
-    private static readonly TimeSpan RunBound = TimeSpan.FromSeconds(30);
-
-    public sealed record Result(int ExitCode, string Stdout, string Stderr, TimeSpan Elapsed)
-    {
-        public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
-    }
-
     /// <param name="executable">A native build of the agent to run instead of PgReachExporter.dll on the shared runtime.</param>
-    public static async Task<Result> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null,
-        string? executable = null)
-    {
-        var start = new ProcessStartInfo(executable ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
-        };
-        if (executable is null)
-        {
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PgReachExporter.dll"));
-        }
-
-        start.ArgumentList.Add("diagnose");
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // Whatever the test runner's environment says about PostgreSQL must not leak into the run.
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("PG", StringComparison.Ordinal)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[name] = value;
-        }
-
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var bound = new CancellationTokenSource(RunBound);
-        try
-        {
-            await process.WaitForExitAsync(bound.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
-            throw new TimeoutException($"diagnose did not finish within {RunBound.TotalSeconds:0} s:\n{await stdout}\n{await stderr}");
-        }
-
-        return new Result(process.ExitCode, await stdout, await stderr, clock.Elapsed);
-    }
+    public static Task<AgentCommand.Result> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null,
+        string? executable = null) =>
+        AgentCommand.RunAsync(["diagnose", .. arguments], workingDirectory, environment, executable);
 }

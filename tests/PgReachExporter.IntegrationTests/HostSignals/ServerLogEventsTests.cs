@@ -33,6 +33,8 @@ public sealed class ServerLogEventsTests(ClusterFixture fixture)
         await FailPasswordAsync(cluster);
         await FailPasswordAsync(cluster);
         await FailPasswordAsync(cluster);
+        // The refused logins' backends may still be exiting and holding two of the five slots: wait until they are gone.
+        await WaitForNoClientBackendsAsync(cluster);
         await using (var first = new NpgsqlConnection(Tcp(cluster)))
         await using (var second = new NpgsqlConnection(Tcp(cluster)))
         {
@@ -82,4 +84,15 @@ public sealed class ServerLogEventsTests(ClusterFixture fixture)
     }
 
     private static string Tcp(PostgresCluster cluster) => HostSignalTargets.Tcp(cluster, "app", AppPassword).ConnectionString;
+
+    private static async Task WaitForNoClientBackendsAsync(PostgresCluster cluster)
+    {
+        const string Sql = "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()";
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await cluster.ScalarAsync<long>(Sql) > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "client backends of the refused logins did not exit within 10 s");
+            await Task.Delay(20);
+        }
+    }
 }
