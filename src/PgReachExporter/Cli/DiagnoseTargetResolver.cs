@@ -81,9 +81,12 @@ internal static class DiagnoseTargetResolver
     /// and shell history keeps it; null otherwise. It never repeats the password.
     /// </summary>
     public static string? PasswordWarning(DiagnoseArguments arguments) =>
-        arguments.Target is { } text && IsUri(text) && LibpqUri.TryParse(text, out _)?.Password is not null
+        HasPassword(arguments.Target) || HasPassword(arguments.Monitoring)
             ? "warning: the password in the URI is visible to other users of this machine (ps) and stays in shell history; use PGPASSWORD or --password-file instead"
+              + " (for --monitoring, a PasswordFile in the --config file)"
             : null;
+
+    private static bool HasPassword(string? text) => text is not null && IsUri(text) && LibpqUri.TryParse(text, out _)?.Password is not null;
 
     public static bool IsUri(string text) =>
         text.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase);

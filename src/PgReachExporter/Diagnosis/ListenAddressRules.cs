@@ -19,7 +19,13 @@ internal static class ListenAddressRules
             return;
         }
 
+        // On another port than the target's, the socket table is not known to list what is bound (wrong_port says it).
         var port = server.Port ?? context.Target.Port;
+        if (port != context.Target.Port)
+        {
+            return;
+        }
+
         var onPort = bound.Sockets.Where(s => s.Port == port).ToList();
         var configured = $"server: listen_addresses = '{setting}', port = {port}";
         var boundFact = onPort.Count == 0

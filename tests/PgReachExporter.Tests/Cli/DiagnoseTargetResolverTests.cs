@@ -100,6 +100,15 @@ public sealed class DiagnosePasswordWarningTests
         Assert.DoesNotContain("Hunter2-secret", warning);
     }
 
+    [Fact]
+    public void A_password_in_the_monitoring_uri_is_warned_about_too()
+    {
+        var warning = WarningFor("postgresql://app@db1/orders", "--monitoring", "postgresql://monitor:Mon-secret-7@db1/postgres");
+
+        Assert.NotNull(warning);
+        Assert.DoesNotContain("Mon-secret-7", warning);
+    }
+
     [Theory]
     [InlineData("postgresql://app@db1/orders")]
     [InlineData("orders")]

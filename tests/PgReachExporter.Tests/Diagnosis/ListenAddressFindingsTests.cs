@@ -81,4 +81,17 @@ public sealed class ListenAddressFindingsTests
 
         VerdictAssert.Causes(verdict, DiagnosisCause.Ok);
     }
+
+    [Fact]
+    public void A_server_on_another_port_is_wrong_port_and_not_a_list_of_unbound_addresses()
+    {
+        var verdict = (Healthy.WithTcp(Refused("10.0.0.5")).WithLogin(Observations.LoginResult.Refused) with
+        {
+            Server = ServerSays("10.0.0.5,::1", port: 5433),
+            Host = HostShows(),
+        }).Diagnose();
+
+        Assert.Contains(DiagnosisCause.WrongPort, verdict.Causes);
+        Assert.DoesNotContain(DiagnosisCause.Ipv6NotListening, verdict.Causes);
+    }
 }

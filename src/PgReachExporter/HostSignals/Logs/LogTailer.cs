@@ -307,31 +307,41 @@ internal sealed partial class LogTailer : IServerLogSource
         }
     }
 
-    // Read in full before the live lines; a file that fails part-way gives what was read and the live reading goes on.
-    private List<LogLineBatch> TakeHistory()
+    // Handed on batch by batch before the live lines (never all at once: up to 64 MB of log); a file that fails
+    // part-way gives what was read, and the live reading goes on.
+    private IEnumerable<LogLineBatch> TakeHistory()
     {
         IReadOnlyList<LogRegion> regions = pendingHistory;
         pendingHistory = [];
-        var batches = new List<LogLineBatch>();
+        long lines = 0;
+        foreach (LogRegion region in regions)
+        {
+            SafeFileHandle? open = file is { } current && current.Path == region.Path ? current.Handle : null;
+            using IEnumerator<LogLineBatch> batches = LogHistory.Read(region, open, options.MaxLineBytes, options.MaxBatchLines).GetEnumerator();
+            while (NextHistoryBatch(batches, region.Path) is { } batch)
+            {
+                lines += batch.Lines.Count;
+                yield return batch;
+            }
+        }
+
+        if (lines > 0)
+        {
+            LogHistoryRead(logger, regions[0].Path, regions[0].Start, lines);
+        }
+    }
+
+    private LogLineBatch? NextHistoryBatch(IEnumerator<LogLineBatch> batches, string path)
+    {
         try
         {
-            foreach (LogRegion region in regions)
-            {
-                SafeFileHandle? open = file is { } current && current.Path == region.Path ? current.Handle : null;
-                batches.AddRange(LogHistory.Read(region, open, options.MaxLineBytes, options.MaxBatchLines));
-            }
+            return batches.MoveNext() ? batches.Current : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            LogHistoryUnreadable(logger, location.Directory, e.Message);
+            LogHistoryUnreadable(logger, path, e.Message);
+            return null;
         }
-
-        if (batches.Count > 0)
-        {
-            LogHistoryRead(logger, regions[0].Path, regions[0].Start, batches.Sum(b => b.Lines.Count));
-        }
-
-        return batches;
     }
 
     private void StartAtEnd(FollowedLogFile opened)
@@ -556,7 +566,7 @@ internal sealed partial class LogTailer : IServerLogSource
 
     [LoggerMessage(EventId = LogEvents.LogHistoryRead, Level = LogLevel.Information,
         Message = "Read back {Lines} line(s) of the current postmaster's log from {Path} at byte {Position} as evidence of its start")]
-    private static partial void LogHistoryRead(ILogger logger, string path, long position, int lines);
+    private static partial void LogHistoryRead(ILogger logger, string path, long position, long lines);
 
     [LoggerMessage(EventId = LogEvents.LogHistoryUnreadable, Level = LogLevel.Warning,
         Message = "Cannot read back the server log's start-up lines at {Path}: {Error}; only lines written from now on are evidence")]
