@@ -14,6 +14,12 @@ if (args.Length > 0 && args[0] == DemoCommand.Name)
     return await DemoCommand.RunAsync(args[1..]);
 }
 
+if (AgentUsage.For(args) is { } usage)
+{
+    Console.WriteLine(usage);
+    return 0;
+}
+
 Microsoft.AspNetCore.Builder.WebApplication app;
 try
 {
