@@ -38,7 +38,7 @@ internal sealed class ServerMetricsWriter(ReachMetrics metrics) : IServerViewSin
         metrics.ServerChecksDuration.WithLabels(name).Set(view.Duration.TotalSeconds);
         foreach (var (check, result, _) in view.CheckResults)
         {
-            metrics.ServerCheckResult.Set(result, name, check.Label());
+            metrics.ServerCheckResult.Set(result, name, check);
         }
     }
 

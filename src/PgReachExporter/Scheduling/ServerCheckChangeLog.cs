@@ -9,7 +9,7 @@ namespace PgReachExporter.Scheduling;
 /// <summary>Logs one line when a server check's result changes (e.g. to permission_denied, with the server's reason), not one per cycle.</summary>
 internal sealed partial class ServerCheckChangeLog(ILogger<ServerCheckChangeLog> logger) : IServerViewSink
 {
-    private readonly ConcurrentDictionary<(string Target, ServerCheck Check), ServerCheckResult> _last = new();
+    private readonly ConcurrentDictionary<(string Target, string Check), ServerCheckResult> _last = new();
 
     public void TargetAdded(TargetDefinition target)
     {
@@ -31,12 +31,12 @@ internal sealed partial class ServerCheckChangeLog(ILogger<ServerCheckChangeLog>
             {
                 if (previous is not null)
                 {
-                    LogCheckOk(target.Name, check.Label(), previous.Value.Label());
+                    LogCheckOk(target.Name, check, previous.Value.Label());
                 }
             }
             else
             {
-                LogCheckFailing(target.Name, check.Label(), result.Label(), problem ?? "");
+                LogCheckFailing(target.Name, check, result.Label(), problem ?? "");
             }
         }
     }

@@ -77,10 +77,10 @@ public sealed class ServerEvidenceWriterTests
     public void What_a_check_could_not_read_stays_unknown()
     {
         var target = Target(AppSubnet);
-        var view = Connected(target) with
+        var view = Connected(target)
+            .With(HbaRulesCheck.Name, CheckOutcome<HbaFileRules>.Failed(ServerCheckResult.PermissionDenied, "denied"))
+            .With(HbaReloadCheck.Name, CheckOutcome<HbaReloadState>.Failed(ServerCheckResult.PermissionDenied, "denied")) with
         {
-            HbaRules = CheckOutcome<HbaFileRules>.Failed(ServerCheckResult.PermissionDenied, "denied"),
-            HbaReload = CheckOutcome<HbaReloadState>.Failed(ServerCheckResult.PermissionDenied, "denied"),
             Hba = HbaEvaluation.Evaluate(target.ExpectedClients, null, null),
         };
 

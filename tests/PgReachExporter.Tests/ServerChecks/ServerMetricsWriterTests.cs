@@ -115,10 +115,10 @@ public sealed class ServerMetricsWriterTests
     {
         var target = Target(AppSubnet);
         _writer.ViewCompleted(target, Connected(target));
-        _writer.ViewCompleted(target, Connected(target) with
+        _writer.ViewCompleted(target, Connected(target)
+            .With(HbaRulesCheck.Name, CheckOutcome<HbaFileRules>.Failed(ServerCheckResult.PermissionDenied, "42501: permission denied for view pg_hba_file_rules"))
+            .With(HbaReloadCheck.Name, CheckOutcome<HbaReloadState>.Failed(ServerCheckResult.PermissionDenied, "42501: permission denied for function pg_stat_file")) with
         {
-            HbaRules = CheckOutcome<HbaFileRules>.Failed(ServerCheckResult.PermissionDenied, "42501: permission denied for view pg_hba_file_rules"),
-            HbaReload = CheckOutcome<HbaReloadState>.Failed(ServerCheckResult.PermissionDenied, "42501: permission denied for function pg_stat_file"),
             Hba = HbaEvaluation.Evaluate(target.ExpectedClients, null, null),
         });
 
@@ -152,7 +152,7 @@ public sealed class ServerMetricsWriterTests
     {
         var target = Target();
         _writer.ViewCompleted(target, Connected(target));
-        _writer.ViewCompleted(target, Connected(target) with { Identity = CheckOutcome<ServerIdentity>.Ok(Identity with { ServerPort = 5433 }) });
+        _writer.ViewCompleted(target, Connected(target).With(IdentityCheck.Name, CheckOutcome<ServerIdentity>.Ok(Identity with { ServerPort = 5433 })));
 
         var text = await ScrapeAsync();
         Assert.Equal(1, CountLines(text, "pgreach_server_info{"));

@@ -66,13 +66,16 @@ internal static class ServerViews
             CollectedAt = At,
             Duration = TimeSpan.FromMilliseconds(7),
             Connected = true,
-            Settings = CheckOutcome<ServerSettings>.Ok(settings ?? Settings()),
-            Identity = CheckOutcome<ServerIdentity>.Ok(Identity),
-            HbaRules = CheckOutcome<HbaFileRules>.Ok(rules),
-            HbaReload = CheckOutcome<HbaReloadState>.Ok(new HbaReloadState(At.AddMinutes(reloadPending ? -1 : -10), At.AddMinutes(-5))),
-            Connections = CheckOutcome<ConnectionCounts>.Ok(connections ?? new ConnectionCounts(
-                ImmutableDictionary<BackendState, int>.Empty.Add(BackendState.Active, 3).Add(BackendState.Idle, 40))),
-            Roles = CheckOutcome<RoleGraph>.Ok(new RoleGraph(["app", "monitor"], [])),
+            Runs =
+            [
+                new(SettingsCheck.Name, CheckOutcome<ServerSettings>.Ok(settings ?? Settings())),
+                new(IdentityCheck.Name, CheckOutcome<ServerIdentity>.Ok(Identity)),
+                new(HbaRulesCheck.Name, CheckOutcome<HbaFileRules>.Ok(rules)),
+                new(HbaReloadCheck.Name, CheckOutcome<HbaReloadState>.Ok(new HbaReloadState(At.AddMinutes(reloadPending ? -1 : -10), At.AddMinutes(-5)))),
+                new(ConnectionsCheck.Name, CheckOutcome<ConnectionCounts>.Ok(connections ?? new ConnectionCounts(
+                    ImmutableDictionary<BackendState, int>.Empty.Add(BackendState.Active, 3).Add(BackendState.Idle, 40)))),
+                new(RolesCheck.Name, CheckOutcome<RoleGraph>.Ok(new RoleGraph(["app", "monitor"], []))),
+            ],
             Hba = HbaEvaluation.Evaluate(target.ExpectedClients, rules, new RoleGraph(["app", "monitor"], [])),
         };
     }

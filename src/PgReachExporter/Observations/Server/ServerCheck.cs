@@ -1,30 +1,5 @@
 namespace PgReachExporter.Observations;
 
-/// <summary>The server-side checks run over a target's monitoring connection; each is reported on its own.</summary>
-internal enum ServerCheck
-{
-    /// <summary>pg_settings: listen_addresses, port, hba_file, socket directories, connection limits, pending restarts.</summary>
-    Settings,
-
-    /// <summary>version, server address and port, system identifier, postmaster start and configuration load times.</summary>
-    Identity,
-
-    /// <summary>pg_hba_file_rules.</summary>
-    HbaRules,
-
-    /// <summary>pg_stat_file(hba_file) against pg_conf_load_time().</summary>
-    HbaReload,
-
-    /// <summary>pg_stat_activity client backends by state.</summary>
-    Connections,
-
-    /// <summary>pg_roles and pg_auth_members, for +role and samerole in pg_hba.conf.</summary>
-    Roles,
-
-    /// <summary>New lines of the server's current log file (pg_current_logfile, pg_read_binary_file); only when enabled.</summary>
-    LogRemote,
-}
-
 /// <summary>What became of one check in one cycle.</summary>
 internal enum ServerCheckResult
 {
@@ -39,23 +14,10 @@ internal enum ServerCheckResult
     Error,
 }
 
-/// <summary>Label values of <see cref="ServerCheck"/> and <see cref="ServerCheckResult"/>.</summary>
+/// <summary>Label values of <see cref="ServerCheckResult"/>.</summary>
 internal static class ServerChecks
 {
-    public static readonly ServerCheck[] All = Enum.GetValues<ServerCheck>();
     public static readonly ServerCheckResult[] Results = Enum.GetValues<ServerCheckResult>();
-
-    public static string Label(this ServerCheck check) => check switch
-    {
-        ServerCheck.Settings => "settings",
-        ServerCheck.Identity => "identity",
-        ServerCheck.HbaRules => "hba_rules",
-        ServerCheck.HbaReload => "hba_reload",
-        ServerCheck.Connections => "connections",
-        ServerCheck.Roles => "roles",
-        ServerCheck.LogRemote => "log_remote",
-        _ => throw new ArgumentOutOfRangeException(nameof(check), check, null),
-    };
 
     public static string Label(this ServerCheckResult result) => result switch
     {
@@ -65,3 +27,14 @@ internal static class ServerChecks
         _ => "error",
     };
 }
+
+/// <summary>What any check's outcome says about itself, whatever it read.</summary>
+internal interface IServerCheckOutcome
+{
+    ServerCheckResult Result { get; }
+
+    string? Problem { get; }
+}
+
+/// <summary>One check's run in one cycle: the check's name (its <c>check</c> label) and its outcome.</summary>
+internal sealed record ServerCheckRun(string Check, IServerCheckOutcome Outcome);

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace PgReachExporter.Observations;
 
 /// <summary>
@@ -16,31 +18,46 @@ internal sealed record ServerView
     /// <summary>Why the monitoring connection is down; null while connected.</summary>
     public string? ConnectionProblem { get; init; }
 
-    public CheckOutcome<ServerSettings>? Settings { get; init; }
-    public CheckOutcome<ServerIdentity>? Identity { get; init; }
-    public CheckOutcome<HbaFileRules>? HbaRules { get; init; }
-    public CheckOutcome<HbaReloadState>? HbaReload { get; init; }
-    public CheckOutcome<ConnectionCounts>? Connections { get; init; }
-    public CheckOutcome<RoleGraph>? Roles { get; init; }
-    public CheckOutcome<RemoteLogRead>? Log { get; init; }
+    /// <summary>Every check that ran, in the order it ran (the registry's order).</summary>
+    public ImmutableArray<ServerCheckRun> Runs { get; init; } = [];
+
+    public CheckOutcome<ServerSettings>? Settings => Find<ServerSettings>();
+    public CheckOutcome<ServerIdentity>? Identity => Find<ServerIdentity>();
+    public CheckOutcome<HbaFileRules>? HbaRules => Find<HbaFileRules>();
+    public CheckOutcome<HbaReloadState>? HbaReload => Find<HbaReloadState>();
+    public CheckOutcome<ConnectionCounts>? Connections => Find<ConnectionCounts>();
+    public CheckOutcome<RoleGraph>? Roles => Find<RoleGraph>();
+    public CheckOutcome<RemoteLogRead>? Log => Find<RemoteLogRead>();
 
     /// <summary>The rule engine's answers; null when not connected.</summary>
     public HbaView? Hba { get; init; }
 
     /// <summary>The result of every check that ran, with its problem, in the order they run.</summary>
-    public IEnumerable<(ServerCheck Check, ServerCheckResult Result, string? Problem)> CheckResults =>
-        new (ServerCheck Check, ServerCheckResult? Result, string? Problem)[]
+    public IEnumerable<(string Check, ServerCheckResult Result, string? Problem)> CheckResults =>
+        Runs.Select(r => (r.Check, r.Outcome.Result, r.Outcome.Problem));
+
+    /// <summary>The outcome of the check that reads <typeparamref name="T"/>; null when it did not run.</summary>
+    public CheckOutcome<T>? Find<T>()
+        where T : class
+    {
+        foreach (var run in Runs)
         {
-            (ServerCheck.Settings, Settings?.Result, Settings?.Problem),
-            (ServerCheck.Identity, Identity?.Result, Identity?.Problem),
-            (ServerCheck.HbaRules, HbaRules?.Result, HbaRules?.Problem),
-            (ServerCheck.HbaReload, HbaReload?.Result, HbaReload?.Problem),
-            (ServerCheck.Connections, Connections?.Result, Connections?.Problem),
-            (ServerCheck.Roles, Roles?.Result, Roles?.Problem),
-            (ServerCheck.LogRemote, Log?.Result, Log?.Problem),
+            if (run.Outcome is CheckOutcome<T> outcome)
+            {
+                return outcome;
+            }
         }
-        .Where(c => c.Result is not null)
-        .Select(c => (c.Check, c.Result!.Value, c.Problem));
+
+        return null;
+    }
+
+    /// <summary>This view with <paramref name="check"/>'s outcome replaced (or added).</summary>
+    public ServerView With(string check, IServerCheckOutcome outcome) => this with
+    {
+        Runs = Runs.Any(r => r.Check == check)
+            ? [.. Runs.Select(r => r.Check == check ? new ServerCheckRun(check, outcome) : r)]
+            : [.. Runs, new ServerCheckRun(check, outcome)],
+    };
 
     public static ServerView Disconnected(string target, DateTimeOffset at, TimeSpan duration, string? problem) =>
         new() { Target = target, CollectedAt = at, Duration = duration, Connected = false, ConnectionProblem = problem ?? "not connected" };

@@ -6,6 +6,9 @@ namespace PgReachExporter.Probes.ServerChecks;
 /// <summary>Client backends by state, which with max_connections and the reserved slots gives saturation.</summary>
 internal static class ConnectionsCheck
 {
+    /// <summary>The check's name: its <c>check</c> label.</summary>
+    public const string Name = "connections";
+
     // Without pg_read_all_stats (part of pg_monitor) other roles' sessions show a null state: counted as unknown.
     public const string Sql = """
         SELECT state, count(*)::int

@@ -10,6 +10,9 @@ namespace PgReachExporter.Probes.ServerChecks;
 /// </remarks>
 internal static class HbaReloadCheck
 {
+    /// <summary>The check's name: its <c>check</c> label.</summary>
+    public const string Name = "hba_reload";
+
     public const string Sql = """
         SELECT (pg_catalog.pg_stat_file(pg_catalog.current_setting('hba_file'), true)).modification,
                pg_catalog.pg_conf_load_time(),

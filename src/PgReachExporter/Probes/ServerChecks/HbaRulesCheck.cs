@@ -11,6 +11,9 @@ namespace PgReachExporter.Probes.ServerChecks;
 /// </summary>
 internal static class HbaRulesCheck
 {
+    /// <summary>The check's name: its <c>check</c> label.</summary>
+    public const string Name = "hba_rules";
+
     /// <summary>PostgreSQL 15: no rule_number or file_name (no include directives).</summary>
     public const string Sql15 = """
         SELECT NULL::int, NULL::text, line_number, type, database, user_name, address, netmask, auth_method, options, error

@@ -5,6 +5,9 @@ namespace PgReachExporter.Probes.ServerChecks;
 /// <summary>Which server answers: version, the address and port it answered on, its system identifier, start and reload times.</summary>
 internal static class IdentityCheck
 {
+    /// <summary>The check's name: its <c>check</c> label.</summary>
+    public const string Name = "identity";
+
     // inet_server_addr() and inet_server_port() are null over a Unix socket.
     public const string Sql = """
         SELECT pg_catalog.current_setting('server_version_num')::int,

@@ -16,6 +16,9 @@ namespace PgReachExporter.Probes.ServerChecks;
 /// </remarks>
 internal sealed class RemoteLogCheck
 {
+    /// <summary>The check's name: its <c>check</c> label.</summary>
+    public const string Name = "log_remote";
+
     public const int InitialBacklogBytes = 1024 * 1024;
     public const int MaxBytesPerRun = 256 * 1024;
     public const int MaxLineBytes = 64 * 1024;

@@ -6,6 +6,9 @@ namespace PgReachExporter.Probes.ServerChecks;
 /// <summary>Every role and its direct memberships, so +role and samerole lines in pg_hba.conf can be resolved.</summary>
 internal static class RolesCheck
 {
+    /// <summary>The check's name: its <c>check</c> label.</summary>
+    public const string Name = "roles";
+
     public const string Sql = """
         SELECT r.rolname, g.rolname
         FROM pg_catalog.pg_roles r

@@ -9,7 +9,7 @@ namespace PgReachExporter.Probes.ServerChecks;
 /// </summary>
 internal sealed class ServerViewProbe(TargetDefinition target, MonitoringSession session, TimeProvider time)
 {
-    private readonly RemoteLogCheck? _log = target.Monitoring?.ReadServerLog == true ? new RemoteLogCheck() : null;
+    private readonly IReadOnlyList<IServerCheck> _checks = ServerCheckRegistry.For(target);
 
     public async Task<ServerView> RunAsync(CancellationToken stopping)
     {
@@ -20,33 +20,26 @@ internal sealed class ServerViewProbe(TargetDefinition target, MonitoringSession
             return ServerView.Disconnected(target.Name, collectedAt, time.GetElapsedTime(started), session.Problem);
         }
 
-        var settings = await SettingsCheck.RunAsync(session, stopping).ConfigureAwait(false);
-        var identity = await IdentityCheck.RunAsync(session, stopping).ConfigureAwait(false);
-        var rules = await HbaRulesCheck.RunAsync(session, stopping).ConfigureAwait(false);
-        var reload = await HbaReloadCheck.RunAsync(session, stopping).ConfigureAwait(false);
-        var connections = await ConnectionsCheck.RunAsync(session, stopping).ConfigureAwait(false);
-        var roles = await RolesCheck.RunAsync(session, stopping).ConfigureAwait(false);
-        var log = _log is null ? null : await _log.RunAsync(session, stopping).ConfigureAwait(false);
+        var runs = new List<ServerCheckRun>(_checks.Count);
+        foreach (var check in _checks)
+        {
+            runs.Add(new ServerCheckRun(check.Name, await check.RunAsync(session, stopping).ConfigureAwait(false)));
+        }
+
         if (!session.IsConnected)
         {
             // Lost during the cycle: what was read may be partial, so report the connection as down.
             return ServerView.Disconnected(target.Name, collectedAt, time.GetElapsedTime(started), session.Problem);
         }
 
-        return new ServerView
+        var view = new ServerView
         {
             Target = target.Name,
             CollectedAt = collectedAt,
             Duration = time.GetElapsedTime(started),
             Connected = true,
-            Settings = settings,
-            Identity = identity,
-            HbaRules = rules,
-            HbaReload = reload,
-            Connections = connections,
-            Roles = roles,
-            Log = log,
-            Hba = HbaEvaluation.Evaluate(target.ExpectedClients, rules.Value, roles.Value),
+            Runs = [.. runs],
         };
+        return view with { Hba = HbaEvaluation.Evaluate(target.ExpectedClients, view.HbaRules?.Value, view.Roles?.Value) };
     }
 }

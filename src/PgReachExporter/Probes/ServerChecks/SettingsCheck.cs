@@ -7,6 +7,9 @@ namespace PgReachExporter.Probes.ServerChecks;
 /// <summary>The settings that decide who can reach the server, and every setting waiting for a restart.</summary>
 internal static class SettingsCheck
 {
+    /// <summary>The check's name: its <c>check</c> label.</summary>
+    public const string Name = "settings";
+
     // Settings a role without pg_read_all_settings cannot see (hba_file, unix_socket_directories) are simply missing.
     public const string Sql = """
         SELECT name, setting, pending_restart
