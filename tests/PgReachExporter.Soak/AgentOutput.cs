@@ -99,7 +99,8 @@ internal sealed partial class AgentOutput(IReadOnlyCollection<string> secrets)
                 using var json = JsonDocument.Parse(line);
                 var root = json.RootElement;
                 var level = root.TryGetProperty("@l", out var l) ? l.GetString() : "Information";
-                var template = root.TryGetProperty("@mt", out var mt) ? mt.GetString() : null;
+                // The agent writes rendered messages ("@m"); a template ("@mt") is read as well, should it ever write those.
+                var template = root.TryGetProperty("@m", out var m) ? m.GetString() : root.TryGetProperty("@mt", out var mt) ? mt.GetString() : null;
                 Uri? address = null;
                 if (template?.StartsWith("Now listening on", StringComparison.Ordinal) == true
                     && root.TryGetProperty("address", out var a) && Uri.TryCreate(a.GetString(), UriKind.Absolute, out var uri))
