@@ -62,7 +62,10 @@ internal sealed class ChaosInjector(
         await cluster.RestartAsync(cancellation).ConfigureAwait(false);
         var page = await sampler.WaitForAsync(p => AllUp(p, cluster) && p.Target(StartTime, monitored.Name) > before, RecoveryBound, cancellation)
             .ConfigureAwait(false);
-        return (cluster.Name, page is not null, $"up=1 for its healthy targets and a later {StartTime} within {RecoveryBound.TotalSeconds:0}s");
+        // The new postmaster writes a new file of the glob: the LogPath targets must follow it.
+        var followed = page is not null && await LinesReadAfterAsync(cluster, cancellation).ConfigureAwait(false);
+        return (cluster.Name, followed,
+            $"up=1 for its healthy targets and a later {StartTime} within {RecoveryBound.TotalSeconds:0}s ({(page is null ? "not seen" : "seen")}), then its new log file read");
     }
 
     private async Task<(string, bool, string)> PauseAsync(SoakCluster cluster, CancellationToken cancellation)
@@ -118,6 +121,14 @@ internal sealed class ChaosInjector(
             what = $"copy-truncate of {cluster.CopyTruncateNewestLog() ?? "(no log file)"}";
         }
 
+        var read = await LinesReadAfterAsync(cluster, cancellation).ConfigureAwait(false);
+        return ($"{cluster.Name}: {what}", read,
+            $"{LogLines} +{MarkerLines} or more after {MarkerLines} new lines, for its LogPath targets, within {DetectBound.TotalSeconds:0}s");
+    }
+
+    /// <summary>Writes marker lines and waits until every LogPath target of the cluster has counted at least as many more.</summary>
+    private async Task<bool> LinesReadAfterAsync(SoakCluster cluster, CancellationToken cancellation)
+    {
         // Counted from a page scraped after the change, so that only lines read after it can pass the check.
         var readers = Healthy(cluster).Where(t => t.ReadsLog).ToArray();
         var after = await sampler.NextAsync(cancellation).ConfigureAwait(false);
@@ -125,8 +136,7 @@ internal sealed class ChaosInjector(
         await cluster.WriteLogLinesAsync(MarkerLines, $"{_events}", cancellation).ConfigureAwait(false);
         var page = await sampler.WaitForAsync(p => readers.All(t => p.Target(LogLines, t.Name) >= baseline[t.Name] + MarkerLines), DetectBound, cancellation)
             .ConfigureAwait(false);
-        return ($"{cluster.Name}: {what}", page is not null,
-            $"{LogLines} +{MarkerLines} or more after {MarkerLines} new lines, for {readers.Length} LogPath targets, within {DetectBound.TotalSeconds:0}s");
+        return page is not null;
     }
 
     private async Task<(string, bool, string)> AddTargetAsync(CancellationToken cancellation)

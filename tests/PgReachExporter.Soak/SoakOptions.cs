@@ -83,6 +83,11 @@ internal sealed record SoakOptions
             throw new ArgumentException("--targets must be at least 10 and --clusters from 1 to 10");
         }
 
+        if (options.Targets * 40 / 100 < options.Clusters)
+        {
+            throw new ArgumentException("every cluster needs a healthy target: --targets must be at least 2.5 x --clusters");
+        }
+
         if (options.ConnectTimeout >= options.Interval)
         {
             throw new ArgumentException("--connect-timeout must be shorter than --interval");
