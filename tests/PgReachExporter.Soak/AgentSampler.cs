@@ -68,7 +68,7 @@ internal sealed class AgentSampler(SoakAgent agent, Stopwatch clock) : IDisposab
             lock (_gate)
             {
                 _scrapeMs.Add(latency);
-                _resources.Add(ResourceSample.Read(agent.Id, at));
+                _resources.Add(ResourceSample.Read(agent.Id, at, page.Value("dotnet_total_memory_bytes") ?? double.NaN));
             }
 
             if (page.HasFamily("pgreach_agent_stage_failures_total"))

@@ -27,6 +27,10 @@ internal sealed class SoakReport
             $"{slope:+0.0;-0.0} MB/h (fitted growth {fitted:+0.0;-0.0} MB)",
             $"<= {options.MaxRssSlopeMbPerHour:0.#} MB/h, or fitted growth <= {options.MinRssGrowthMb:0.#} MB",
             warm.Length >= 2 && (slope <= options.MaxRssSlopeMbPerHour || fitted <= options.MinRssGrowthMb));
+        var heapSlope = Statistics.Slope([.. warm.Where(s => !double.IsNaN(s.GcHeapMb)).Select(s => (s.At.TotalHours, s.GcHeapMb))]);
+        Row("GC heap (dotnet_total_memory_bytes) after warm-up / end / max, slope after warm-up",
+            $"{Mb(warm.FirstOrDefault()?.GcHeapMb)} / {Mb(samples.LastOrDefault()?.GcHeapMb)} / {Mb(samples.Select(s => s.GcHeapMb).DefaultIfEmpty().Max())} MB, {heapSlope:+0.0;-0.0} MB/h",
+            "", true);
         Growth("Threads", warm, s => s.Threads, options);
         Growth("Open file descriptors", warm, s => s.OpenFiles, options);
         var scrapes = sampler.ScrapeMilliseconds;
@@ -82,13 +86,13 @@ internal sealed class SoakReport
 
         // About a dozen rows whatever the length of the run.
         var step = TimeSpan.FromSeconds(Math.Max(10, Math.Ceiling(samples[^1].At.TotalSeconds / 12 / 10) * 10));
-        _text.AppendLine().AppendLine("| Time | VmRSS MB | Threads | Open fds |").AppendLine("| --- | --- | --- | --- |");
+        _text.AppendLine().AppendLine("| Time | VmRSS MB | GC heap MB | Threads | Open fds |").AppendLine("| --- | --- | --- | --- | --- |");
         var next = TimeSpan.Zero;
         foreach (var sample in samples)
         {
             if (sample.At >= next || sample == samples[^1])
             {
-                _text.AppendLine(CultureInfo.InvariantCulture, $"| {sample.At:mm\\:ss} | {sample.RssMb:0.0} | {sample.Threads} | {sample.OpenFiles} |");
+                _text.AppendLine(CultureInfo.InvariantCulture, $"| {sample.At:mm\\:ss} | {sample.RssMb:0.0} | {sample.GcHeapMb:0.0} | {sample.Threads} | {sample.OpenFiles} |");
                 next = sample.At + step;
             }
         }
