@@ -1,0 +1,2 @@
+// The soak reads /proc, signals postmasters and runs runuser: Linux only.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
