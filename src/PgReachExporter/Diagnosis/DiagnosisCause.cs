@@ -3,48 +3,151 @@ using PgReachExporter.Observations;
 namespace PgReachExporter.Diagnosis;
 
 /// <summary>
-/// Every cause the engine can name; a closed set. Within a layer, more specific explanations are declared
-/// before generic ones, which is the order findings of the same layer and severity are listed in.
-/// Labels, layers, titles and next steps live in <see cref="CauseCatalog"/>.
+/// Every cause the engine can name, with its label, layer, the verdict in words and the next step: a closed set, and
+/// the one place that defines it. Adding a cause is one line here (its place within its layer is its rank: more
+/// specific explanations before generic ones, the order findings of one layer and severity are listed in) and the
+/// rule that finds it. Titles and next steps may use the placeholders of <see cref="CauseCatalog.Fill"/>.
 /// </summary>
-internal enum DiagnosisCause
+internal sealed class DiagnosisCause : IComparable<DiagnosisCause>
 {
-    ListenLocalhostOnly,
-    ListenAddressExcluded,
-    WrongPort,
-    Ipv6NotListening,
-    BindFailure,
-    NotPostgres,
-    ListenerDown,
+    private const string Ss = "`ss -tlnp | grep ':{port}\\b'`";
+    private const string Reload = "`SELECT pg_reload_conf();`";
 
-    DnsFailure,
-    FirewallDrop,
-    FirewallReject,
-    NetworkUnreachable,
+    // Declared before the causes: static fields initialise in the order they are written, so every cause below
+    // finds the list and takes its rank from its place.
+    private static readonly List<DiagnosisCause> Defined = [];
 
-    HbaRuleShadowed,
-    HbaNoEntry,
-    HbaReject,
-    PasswordMissing,
-    PasswordFailed,
-    RoleMissing,
-    DatabaseMissing,
-    SslMismatch,
-    AuthFailed,
+    public static readonly DiagnosisCause ListenLocalhostOnly = new("listen_localhost_only", DiagnosisLayer.Transport,
+            "PostgreSQL listens only on loopback, so connections to {host} are refused",
+            "On the server run `SHOW listen_addresses;`, set listen_addresses = '*' (or this interface's address) in postgresql.conf, then restart PostgreSQL: a reload is not enough.");
+    public static readonly DiagnosisCause ListenAddressExcluded = new("listen_address_excluded", DiagnosisLayer.Transport,
+            "PostgreSQL listens on port {port}, but not on the refused address",
+            "On the server run `SHOW listen_addresses;` and " + Ss + "; add the refused address to listen_addresses (or connect to an address it lists), then restart PostgreSQL.");
+    public static readonly DiagnosisCause WrongPort = new("wrong_port", DiagnosisLayer.Transport,
+            "PostgreSQL runs on a different port than {port}",
+            "On the server run `SHOW port;` and `ss -tlnp | grep postgres`; point the client at the port PostgreSQL uses, or set port = {port} in postgresql.conf and restart.");
+    public static readonly DiagnosisCause Ipv6NotListening = new("ipv6_not_listening", DiagnosisLayer.Transport,
+            "PostgreSQL does not listen on IPv6, so IPv6 clients are refused",
+            "Check that the host has the IPv6 address (`ip -6 addr`) and that listen_addresses includes it (or '*'), then restart PostgreSQL; until then connect over IPv4.");
+    public static readonly DiagnosisCause BindFailure = new("bind_failure", DiagnosisLayer.Transport,
+            "PostgreSQL could not bind some of its listen addresses at its last start",
+            "Read the \"could not bind\" lines in the server log: \"Address already in use\" means another process holds the port (" + Ss + "), \"Cannot assign requested address\" means listen_addresses names an address this host lacks. Fix it, then restart PostgreSQL.");
+    public static readonly DiagnosisCause NotPostgres = new("not_postgres", DiagnosisLayer.Transport,
+            "Something other than PostgreSQL answers on {endpoint}",
+            "On the server run " + Ss + " to see which process holds port {port}, and check the client's host and port.");
+    public static readonly DiagnosisCause ListenerDown = new("listener_down", DiagnosisLayer.Transport,
+            "Nothing listens on port {port}: connections are refused",
+            "On the server check that PostgreSQL runs and listens: " + Ss + ", `pg_lsclusters` or `systemctl status postgresql`; start it and read the server log for why it stopped. If it runs, `SHOW listen_addresses;` and `SHOW port;`.");
 
-    TooManyConnections,
-    ConnectionSaturation,
+    public static readonly DiagnosisCause DnsFailure = new("dns_failure", DiagnosisLayer.Network,
+            "The host name {host} does not resolve",
+            "From this host run `getent ahosts {host}`; fix the DNS record or /etc/hosts, or configure the target by IP address.");
+    public static readonly DiagnosisCause FirewallDrop = new("firewall_drop", DiagnosisLayer.Network,
+            "Connection attempts to port {port} get no answer: a firewall or the network drops them",
+            "From this host run `nc -vz -w 5 {host} {port}`; then check the server's firewall (`nft list ruleset`, `iptables -S`) and any cloud security group or network ACL for TCP {port} from this client. Restarting PostgreSQL will not help.");
+    public static readonly DiagnosisCause FirewallReject = new("firewall_reject", DiagnosisLayer.Network,
+            "PostgreSQL listens on port {port}, but a firewall rejects this client",
+            "Look for REJECT rules on the server and on the path (`nft list ruleset`, `iptables -S | grep {port}`) and allow TCP {port} from this client's address.");
+    public static readonly DiagnosisCause NetworkUnreachable = new("network_unreachable", DiagnosisLayer.Network,
+            "There is no route to {host}, or the path rejects it",
+            "From this host run `ip route get <address>` for the unreachable address, then check the routing and any firewall answering with ICMP unreachable for TCP {port}.");
 
-    WrongInstance,
-    ServerStarting,
-    ServerShuttingDown,
-    Recovery,
-    ServerUnresponsive,
-    LoginError,
+    public static readonly DiagnosisCause HbaRuleShadowed = new("hba_rule_shadowed", DiagnosisLayer.Auth,
+            "An earlier pg_hba.conf line blocks a client that a later line would allow",
+            "Move the allowing line above the blocking one (the first matching line wins), then " + Reload + ".");
+    public static readonly DiagnosisCause HbaNoEntry = new("hba_no_entry", DiagnosisLayer.Auth,
+            "No pg_hba.conf line matches the client",
+            "Add a line for the client (host, database {database}, user {user}, the client's address, method scram-sha-256), then " + Reload + "; check with `SELECT line_number, type, database, user_name, address, auth_method FROM pg_hba_file_rules;`.");
+    public static readonly DiagnosisCause HbaReject = new("hba_reject", DiagnosisLayer.Auth,
+            "A pg_hba.conf reject line matches the client",
+            "Find the line with `SELECT line_number, database, user_name, address FROM pg_hba_file_rules WHERE auth_method = 'reject';`, put an allowing line above it or narrow it, then " + Reload + ".");
+    public static readonly DiagnosisCause PasswordMissing = new("password_missing", DiagnosisLayer.Auth,
+            "The server asks user {user} for a password and none is configured",
+            "Set the target's Password or PasswordFile (for `diagnose`: PGPASSWORD or --password-file).");
+    public static readonly DiagnosisCause PasswordFailed = new("password_failed", DiagnosisLayer.Auth,
+            "The password of user {user} is refused",
+            "Check the configured password (a password file's first line is used); if needed reset it with `ALTER ROLE \"{user}\" PASSWORD '...';` and check that pg_hba.conf's method suits how it is stored (`SELECT rolname, left(rolpassword, 14) FROM pg_authid;`).");
+    public static readonly DiagnosisCause RoleMissing = new("role_missing", DiagnosisLayer.Auth,
+            "Role {user} does not exist",
+            "Fix the user name, or create the role: `CREATE ROLE \"{user}\" LOGIN PASSWORD '...';`.");
+    public static readonly DiagnosisCause DatabaseMissing = new("database_missing", DiagnosisLayer.Auth,
+            "Database {database} does not exist",
+            "List the databases with `SELECT datname FROM pg_database;`, then fix the target's database or create it.");
+    public static readonly DiagnosisCause SslMismatch = new("ssl_mismatch", DiagnosisLayer.Auth,
+            "Client and server disagree on TLS",
+            "Compare the client's sslmode with `SHOW ssl;` and the hostssl/hostnossl lines of pg_hba.conf.");
+    public static readonly DiagnosisCause AuthFailed = new("auth_failed", DiagnosisLayer.Auth,
+            "Authentication of user {user} fails",
+            "Find the method of the matching line (`SELECT line_number, auth_method FROM pg_hba_file_rules;`) and read the server log entry for this connection for the reason.");
 
-    HbaSyntaxErrors,
-    HbaReloadPending,
-    ListenAddressesPendingRestart,
+    public static readonly DiagnosisCause TooManyConnections = new("too_many_connections", DiagnosisLayer.Capacity,
+            "All connection slots are in use: new logins are refused",
+            "See who holds them: `SELECT usename, application_name, state, count(*) FROM pg_stat_activity GROUP BY 1, 2, 3 ORDER BY 4 DESC;`; end idle sessions, put a pooler in front, or raise max_connections (needs a restart).");
+    public static readonly DiagnosisCause ConnectionSaturation = new("connection_saturation", DiagnosisLayer.Capacity,
+            "Connection slots are nearly used up",
+            "See who holds them: `SELECT usename, application_name, state, count(*) FROM pg_stat_activity GROUP BY 1, 2, 3 ORDER BY 4 DESC;`; end idle sessions or put a pooler in front before logins are refused.");
 
-    Ok,
+    public static readonly DiagnosisCause WrongInstance = new("wrong_instance", DiagnosisLayer.Server,
+            "The client reaches a different PostgreSQL instance than expected",
+            "Compare `SELECT system_identifier FROM pg_control_system();` and `SHOW server_version;` with the expected instance, and check the host, port and any proxy or DNS change in between.");
+    public static readonly DiagnosisCause ServerStarting = new("server_starting", DiagnosisLayer.Server,
+            "The server is starting up and not accepting connections yet",
+            "Wait and watch the server log; if it stays like this, a long crash recovery is running.");
+    public static readonly DiagnosisCause ServerShuttingDown = new("server_shutting_down", DiagnosisLayer.Server,
+            "The server is shutting down",
+            "Check who stopped it (server log, `systemctl status postgresql`) and start it again once it is down.");
+    public static readonly DiagnosisCause Recovery = new("recovery", DiagnosisLayer.Server,
+            "The server is in recovery and not accepting connections",
+            "A crash recovery is running, or this is a standby with hot_standby = off: read the server log, and check `SHOW hot_standby;`.");
+    public static readonly DiagnosisCause ServerUnresponsive = new("server_unresponsive", DiagnosisLayer.Server,
+            "TCP connects, but nothing answers the PostgreSQL startup",
+            "On the server run " + Ss + " to see what holds port {port}; check the server's load and any proxy in between.");
+    public static readonly DiagnosisCause LoginError = new("login_error", DiagnosisLayer.Server,
+            "The login fails for a reason the agent cannot classify",
+            "Read the error in the evidence and the server log around the time of the probe.");
+
+    public static readonly DiagnosisCause HbaSyntaxErrors = new("hba_syntax_errors", DiagnosisLayer.Config,
+            "pg_hba.conf has lines the server cannot parse",
+            "List them with `SELECT file_name, line_number, error FROM pg_hba_file_rules WHERE error IS NOT NULL;`, fix them, then " + Reload + "; until the file loads the server keeps its previous rules and will not start with it.");
+    public static readonly DiagnosisCause HbaReloadPending = new("hba_reload_pending", DiagnosisLayer.Config,
+            "pg_hba.conf changed after the last reload: its rules are not in force",
+            "Run " + Reload + " (or `pg_ctl reload`), then check `SELECT * FROM pg_hba_file_rules WHERE error IS NOT NULL;`.");
+    public static readonly DiagnosisCause ListenAddressesPendingRestart = new("listen_addresses_pending_restart", DiagnosisLayer.Config,
+            "A changed listen_addresses or port waits for a restart",
+            "Check `SELECT name, setting FROM pg_settings WHERE pending_restart;`, then restart PostgreSQL (a reload is not enough); plan for the dropped connections.");
+
+    public static readonly DiagnosisCause Ok = new("ok", DiagnosisLayer.All,
+            "Reachable: TCP and login to {endpoint} succeed",
+            "Nothing to do.");
+
+    private DiagnosisCause(string label, DiagnosisLayer layer, string title, string nextStep)
+    {
+        Label = label;
+        Layer = layer;
+        Title = title;
+        NextStep = nextStep;
+        Rank = Defined.Count;
+        Defined.Add(this);
+    }
+
+    /// <summary>Every cause, in rank order.</summary>
+    public static IReadOnlyList<DiagnosisCause> All => Defined;
+
+    /// <summary>The snake_case label of metrics, the API and alerts.</summary>
+    public string Label { get; }
+
+    public DiagnosisLayer Layer { get; }
+
+    /// <summary>One line a person reads as the verdict.</summary>
+    public string Title { get; }
+
+    /// <summary>A concrete command or action.</summary>
+    public string NextStep { get; }
+
+    /// <summary>Its place in <see cref="All"/>: the order of findings within a layer and severity.</summary>
+    public int Rank { get; }
+
+    public int CompareTo(DiagnosisCause? other) => other is null ? 1 : Rank.CompareTo(other.Rank);
+
+    public override string ToString() => Label;
 }

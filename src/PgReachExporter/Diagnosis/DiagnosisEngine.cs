@@ -53,7 +53,7 @@ internal static class DiagnosisEngine
 
     private static string Summarise(bool reachable, ImmutableArray<Finding> findings)
     {
-        if (findings is [{ Cause: DiagnosisCause.Ok } ok])
+        if (findings is [var ok] && ok.Cause == DiagnosisCause.Ok)
         {
             return ok.Title;
         }

@@ -16,7 +16,7 @@ internal sealed class FindingSet
     {
         foreach (var cause in _found.Keys)
         {
-            if (layers.Contains(cause.Layer()))
+            if (layers.Contains(cause.Layer))
             {
                 return true;
             }
@@ -44,8 +44,8 @@ internal sealed class FindingSet
     public ImmutableArray<Finding> Build(TargetDefinition target) =>
     [
         .. _found
-            .Select(f => new Finding(f.Key.Layer(), f.Key, f.Value.Severity, CauseCatalog.Fill(f.Key.Info().Title, target),
-                [.. f.Value.Evidence], CauseCatalog.Fill(f.Key.Info().NextStep, target)))
+            .Select(f => new Finding(f.Key.Layer, f.Key, f.Value.Severity, CauseCatalog.Fill(f.Key.Title, target),
+                [.. f.Value.Evidence], CauseCatalog.Fill(f.Key.NextStep, target)))
             .OrderBy(f => f.Layer).ThenBy(f => f.Severity).ThenBy(f => f.Cause),
     ];
 }

@@ -36,7 +36,7 @@ internal static class LoginRules
 
         if (cause is { } failed)
         {
-            var tcpOpen = failed is DiagnosisCause.ServerUnresponsive or DiagnosisCause.NotPostgres
+            var tcpOpen = failed == DiagnosisCause.ServerUnresponsive || failed == DiagnosisCause.NotPostgres
                 ? context.Cycle.Tcp.Where(t => t.Result == TcpConnectResult.Open).Select(context.Tcp)
                 : [];
             found.Add(failed, Severity.Critical, [fact, .. tcpOpen]);

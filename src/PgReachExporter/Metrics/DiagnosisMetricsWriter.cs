@@ -20,13 +20,13 @@ internal sealed class DiagnosisMetricsWriter(ReachMetrics metrics) : IVerdictSin
         {
             foreach (var cleared in previous.Findings.Where(p => !verdict.Findings.Any(f => f.Cause == p.Cause)))
             {
-                metrics.Diagnosis.RemoveLabelled(name, cleared.Layer.Label(), cleared.Cause.Label());
+                metrics.Diagnosis.RemoveLabelled(name, cleared.Layer.Label(), cleared.Cause.Label);
             }
         }
 
         foreach (var finding in verdict.Findings)
         {
-            metrics.Diagnosis.WithLabels(name, finding.Layer.Label(), finding.Cause.Label()).Set(1);
+            metrics.Diagnosis.WithLabels(name, finding.Layer.Label(), finding.Cause.Label).Set(1);
         }
 
         if (changed)

@@ -42,7 +42,7 @@ internal static class TargetStatusMapper
                 : [.. verdict.Layers.Select(l => new LayerStatusEntry(l.Layer.Label(), Label(l.Status), scrub(l.Detail)))],
             verdict is null
                 ? []
-                : [.. verdict.Findings.Select(f => new FindingEntry(f.Layer.Label(), f.Cause.Label(), f.Severity.Label(), scrub(f.Title),
+                : [.. verdict.Findings.Select(f => new FindingEntry(f.Layer.Label(), f.Cause.Label, f.Severity.Label(), scrub(f.Title),
                     [.. f.Evidence.Select(scrub)], scrub(f.NextStep)))],
             diagnosis.LastCycle is { } cycle ? [.. Steps(target, cycle).Select(s => s with { Target = scrub(s.Target), Detail = s.Detail is null ? null : scrub(s.Detail) })] : []);
     }

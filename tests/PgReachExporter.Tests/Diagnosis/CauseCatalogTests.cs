@@ -11,7 +11,10 @@ public sealed partial class CauseCatalogTests
     [Fact]
     public void Every_cause_has_one_snake_case_label_a_title_and_a_next_step()
     {
-        Assert.Equal(Enum.GetValues<DiagnosisCause>(), CauseCatalog.All.Select(c => c.Cause));
+        Assert.Equal(DiagnosisCause.All, CauseCatalog.All.Select(c => c.Cause));
+        Assert.Equal(Enumerable.Range(0, DiagnosisCause.All.Count), DiagnosisCause.All.Select(c => c.Rank));
+        // Every cause declared is in the closed set (a field outside it would be a label no metric can carry).
+        Assert.Equal(typeof(DiagnosisCause).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static).Select(f => f.GetValue(null)), DiagnosisCause.All);
         Assert.Equal(CauseCatalog.All.Count, CauseCatalog.All.Select(c => c.Label).Distinct().Count());
         Assert.All(CauseCatalog.All, c =>
         {

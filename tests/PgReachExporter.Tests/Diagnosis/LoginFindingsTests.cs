@@ -25,7 +25,7 @@ public sealed class LoginFindingsTests
     public void A_login_failure_after_TCP_connected_is_its_cause_in_its_layer(string loginResult, string expectedCause, string expectedLayer)
     {
         var result = Enum.Parse<LoginResult>(loginResult);
-        var cause = Enum.Parse<DiagnosisCause>(expectedCause);
+        var cause = (DiagnosisCause)typeof(DiagnosisCause).GetField(expectedCause)!.GetValue(null)!;
         var layer = Enum.Parse<DiagnosisLayer>(expectedLayer);
         var verdict = Healthy.WithLogin(result, "server said no").Diagnose();
 

@@ -113,7 +113,7 @@ public sealed class ServerEvidenceFindingsTests
             Expectations = new TargetExpectations { SaturationThreshold = threshold },
         }).Diagnose();
 
-        Assert.Equal(expected ?? "ok", verdict.Findings[0].Cause.Label());
+        Assert.Equal(expected ?? "ok", verdict.Findings[0].Cause.Label);
     }
 
     [Fact]
