@@ -44,6 +44,12 @@ internal sealed class OneShotHostEvidence(ListenerTables tables, TimeProvider ti
             return new(description, counter.Snapshot(), Health(current, LogTailerState.Missing, LogReadError.Missing, $"no file at {description}"));
         }
 
+        // As the tailer: a FIFO in the log's place would block the open, a device would never end.
+        if (FileKind.Of(current) is FileKind.Kind.Directory or FileKind.Kind.Other)
+        {
+            return new(description, counter.Snapshot(), Health(current, LogTailerState.Failing, LogReadError.Io, $"{current} is not a regular file; the server log must be one"));
+        }
+
         try
         {
             using var handle = File.OpenHandle(current, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
