@@ -12,7 +12,7 @@ internal static partial class AgentSettingsReader
         var key = ReadTlsFile(fields, "SslKey", fromUri.SslKey, "sslkey", fail, allowSystem: false);
         if ((cert is null) != (key is null))
         {
-            fail(cert is null ? "SslKey" : "SslCert", "a client certificate needs both SslCert and SslKey; set both or neither");
+            fail(cert is null ? "SslCert" : "SslKey", "a client certificate needs both SslCert and SslKey; set both or neither");
         }
 
         return new TlsDefinition

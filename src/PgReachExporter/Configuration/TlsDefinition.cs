@@ -11,10 +11,11 @@ internal sealed record TlsDefinition
     /// <summary>libpq's <c>sslrootcert=system</c> (PostgreSQL 16+): the operating system's trusted roots.</summary>
     public const string SystemRoots = "system";
 
-    public static TlsDefinition Default { get; } = new();
-
     /// <summary>How long before a certificate's notAfter it counts as expiring, unless configured.</summary>
     public static readonly TimeSpan DefaultExpiryWarning = TimeSpan.FromDays(14);
+
+    // After DefaultExpiryWarning: static fields initialise in the order they are written.
+    public static TlsDefinition Default { get; } = new();
 
     /// <summary>
     /// The root certificates (PEM) the server's chain must reach for verify-ca and verify-full, and for require when

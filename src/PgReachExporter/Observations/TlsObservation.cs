@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace PgReachExporter.Observations;
 
 /// <summary>How the TLS probe of a target ended.</summary>
-internal enum TlsProbeResult
+public enum TlsProbeResult
 {
     /// <summary>The handshake completed; the chain and its judgement are in the observation.</summary>
     Handshake,
