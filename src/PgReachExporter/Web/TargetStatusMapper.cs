@@ -85,12 +85,34 @@ internal static class TargetStatusMapper
                 tcp.Result.Label(), tcp.Duration.TotalSeconds, tcp.Problem);
         }
 
+        if (cycle.Find<TlsObservation>() is { Result: not TlsProbeResult.NotAttempted } tls)
+        {
+            yield return new ProbeStep("tls", tls.Address ?? target.Endpoint, TlsStep(tls.Result), tls.HandshakeDuration.TotalSeconds, TlsDetail(tls));
+        }
+
         var login = cycle.Login;
         var detail = login.Succeeded
             ? login.ServerVersion is { } v ? $"PostgreSQL {v.Major}.{Math.Max(0, v.Minor)}" : null
             : login.Problem;
         yield return new ProbeStep("login", $"{target.Username}@{target.Database}", login.Result.Label(), login.Duration.TotalSeconds, detail);
     }
+
+    private static string TlsStep(TlsProbeResult result) => result switch
+    {
+        TlsProbeResult.Handshake => "handshake",
+        TlsProbeResult.ServerRefused => "server_refused",
+        TlsProbeResult.ProtocolMismatch => "protocol_mismatch",
+        TlsProbeResult.ClientCertificateRejected => "client_certificate_rejected",
+        TlsProbeResult.Timeout => "timeout",
+        TlsProbeResult.ConnectionFailed => "connection_failed",
+        _ => "handshake_failed",
+    };
+
+    /// <summary>What <c>openssl s_client</c> would have shown: version, cipher, the certificate and its validity.</summary>
+    private static string? TlsDetail(TlsObservation tls) => tls.Leaf is { } leaf
+        ? $"{(tls.DirectHandshake ? "direct " : "")}{tls.Protocol} {tls.Cipher}; \"{leaf.Subject}\" issued by \"{leaf.Issuer}\", valid until {leaf.NotAfter.UtcDateTime:yyyy-MM-dd HH:mm} UTC"
+            + (leaf.DnsNames.Length + leaf.IpAddresses.Length > 0 ? $", names {string.Join(", ", leaf.DnsNames.Concat(leaf.IpAddresses))}" : "")
+        : tls.Problem;
 
     private static string[] Sources(EvidenceSources sources) =>
     [

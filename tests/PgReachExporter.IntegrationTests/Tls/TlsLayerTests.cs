@@ -39,6 +39,12 @@ public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
         Assert.True(tls.Judgement.NameMatches);
         Assert.Equal(LoginResult.Ok, record.Cycle.Login.Result);
         Assert.Equal(["ok"], Causes(record));
+
+        // The page, the API and diagnose show the handshake as a step, as openssl s_client would have.
+        var step = Assert.Single(PgReachExporter.Web.TargetStatusMapper.Steps(record.Target, record.Cycle), s => s.Step == "tls");
+        Assert.Equal("handshake", step.Result);
+        Assert.Contains("issued by \"CN=PgReach tls CA\"", step.Detail);
+        Assert.Contains("127.0.0.1", step.Detail);
     }
 
     [Fact]
