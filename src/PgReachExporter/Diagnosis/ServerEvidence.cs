@@ -17,6 +17,14 @@ internal sealed record ServerEvidence
     /// <summary>The running value of port (SHOW port).</summary>
     public int? Port { get; init; }
 
+    /// <summary>The running value of ssl: whether the server offers TLS at all; null when unknown.</summary>
+    public bool? Ssl { get; init; }
+
+    /// <summary>ssl_min_protocol_version and ssl_max_protocol_version (empty: no upper limit); null when unknown.</summary>
+    public string? SslMinProtocolVersion { get; init; }
+
+    public string? SslMaxProtocolVersion { get; init; }
+
     /// <summary>Names of settings changed in the files but waiting for a restart (pg_settings WHERE pending_restart).</summary>
     public ImmutableArray<string> PendingRestartSettings { get; init; } = [];
 

@@ -23,6 +23,9 @@ internal static class ServerEvidenceMapper
         {
             CollectedAt = view.CollectedAt,
             ListenAddresses = settings?.ListenAddresses,
+            Ssl = settings?.Ssl,
+            SslMinProtocolVersion = settings?.SslMinProtocolVersion,
+            SslMaxProtocolVersion = settings?.SslMaxProtocolVersion,
             Port = settings?.Port ?? identity?.ServerPort,
             PendingRestartSettings = settings?.PendingRestart ?? [],
             HbaRuleErrors = rules is null ? [] : [.. rules.ErrorRows.Select(r => new HbaRuleError(r.FileName, r.LineNumber, r.Error!))],

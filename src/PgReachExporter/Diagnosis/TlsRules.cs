@@ -22,14 +22,17 @@ internal static class TlsRules
         var target = context.Target;
         var requiresTls = target.RequiresTls;
         var probe = $"TLS probe of {tls.Address}: {tls.Problem}";
+        var server = context.Server;
         switch (tls.Result)
         {
             case TlsProbeResult.ServerRefused when requiresTls:
-                found.Add(DiagnosisCause.TlsUnsupportedByServer, Severity.Critical, [probe, $"client sslmode {target.SslModeName}", context.Login]);
+                found.Add(DiagnosisCause.TlsUnsupportedByServer, Severity.Critical,
+                    [probe, .. server?.Ssl == false ? ["server: ssl = off (SHOW ssl)"] : (string[])[], $"client sslmode {target.SslModeName}", context.Login]);
                 return;
             case TlsProbeResult.ProtocolMismatch:
                 found.Add(DiagnosisCause.TlsProtocolMismatch, requiresTls ? Severity.Critical : Severity.Warning,
-                    [probe, "client allows TLSv1.2 to TLSv1.3 (libpq's defaults)", context.Login]);
+                    [probe, .. server?.SslMinProtocolVersion is { } min ? [$"server allows {min} to {(string.IsNullOrEmpty(server.SslMaxProtocolVersion) ? "the newest" : server.SslMaxProtocolVersion)} (ssl_min_protocol_version, ssl_max_protocol_version)"] : (string[])[],
+                        "client allows TLSv1.2 to TLSv1.3 (libpq's defaults)", context.Login]);
                 return;
             case TlsProbeResult.ClientCertificateRejected:
                 found.Add(DiagnosisCause.TlsClientCertificate, Severity.Critical,

@@ -105,6 +105,10 @@ public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
 
         Assert.Equal(TlsProbeResult.ServerRefused, record.Cycle.Find<TlsObservation>()!.Result);
         Assert.Equal(Severity.Critical, Finding(record, "tls_unsupported_by_server").Severity);
+
+        // With the server's own view, the evidence carries the setting itself.
+        var withServer = await RunOnceAsync(Target(cluster, SslMode.Require, rootCert: null) with { Monitoring = Monitoring(cluster) });
+        Assert.Contains("server: ssl = off (SHOW ssl)", Finding(withServer, "tls_unsupported_by_server").Evidence);
     }
 
     [Fact]
@@ -182,6 +186,9 @@ public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
 
         Assert.Equal(TlsProbeResult.ProtocolMismatch, record.Cycle.Find<TlsObservation>()!.Result);
         Assert.Equal(Severity.Critical, Finding(record, "tls_protocol_mismatch").Severity);
+
+        var withServer = await RunOnceAsync(Target(cluster, SslMode.Require, rootCert: null) with { Monitoring = Monitoring(cluster) });
+        Assert.Contains(Finding(withServer, "tls_protocol_mismatch").Evidence, e => e.StartsWith("server allows TLSv1 to TLSv1.1", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -256,6 +263,17 @@ public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
         Tls = new TlsDefinition { RootCert = rootCert },
         ConnectTimeout = TimeSpan.FromSeconds(3),
         Interval = TimeSpan.FromSeconds(15),
+    };
+
+    /// <summary>The superuser over the cluster's Unix socket: the server's own view.</summary>
+    private static MonitoringDefinition Monitoring(PostgresCluster cluster) => new()
+    {
+        Host = cluster.SocketDirectory,
+        Port = cluster.Port,
+        Database = "postgres",
+        Username = PostgresCluster.Superuser,
+        ConnectTimeout = TimeSpan.FromSeconds(3),
+        StatementTimeout = TimeSpan.FromSeconds(3),
     };
 
     /// <summary>One cycle of the agent's own pipeline, as `diagnose` runs it.</summary>

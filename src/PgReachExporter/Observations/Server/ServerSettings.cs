@@ -17,6 +17,14 @@ internal sealed record ServerSettings(ImmutableDictionary<string, string> Values
     public const string SuperuserReservedName = "superuser_reserved_connections";
     public const string ReservedConnectionsName = "reserved_connections";
 
+    public const string SslName = "ssl";
+    public const string SslMinProtocolName = "ssl_min_protocol_version";
+    public const string SslMaxProtocolName = "ssl_max_protocol_version";
+    public const string SslCertFileName = "ssl_cert_file";
+
+    /// <summary>The TLS settings: read when the role can see them, never a reason for permission_denied.</summary>
+    public static readonly IReadOnlyList<string> Tls = [SslName, SslMinProtocolName, SslMaxProtocolName, SslCertFileName];
+
     public static readonly IReadOnlyList<string> Common =
         [ListenAddressesName, PortName, HbaFileName, SocketDirectoriesName, MaxConnectionsName, SuperuserReservedName];
 
@@ -29,6 +37,16 @@ internal sealed record ServerSettings(ImmutableDictionary<string, string> Values
 
     /// <summary>reserved_connections (PostgreSQL 16+); null before 16.</summary>
     public int? ReservedConnections => Number(ReservedConnectionsName);
+
+    /// <summary>The running value of ssl (on or off); null when unknown.</summary>
+    public bool? Ssl => Values.GetValueOrDefault(SslName) switch { "on" => true, "off" => false, _ => null };
+
+    public string? SslMinProtocolVersion => Values.GetValueOrDefault(SslMinProtocolName);
+
+    /// <summary>ssl_max_protocol_version; empty means no upper limit.</summary>
+    public string? SslMaxProtocolVersion => Values.GetValueOrDefault(SslMaxProtocolName);
+
+    public string? SslCertFile => Values.GetValueOrDefault(SslCertFileName);
 
     public bool IsPendingRestart(string name) => PendingRestart.Contains(name, StringComparer.Ordinal);
 

@@ -15,7 +15,8 @@ internal static class SettingsCheck
         SELECT name, setting, pending_restart
         FROM pg_catalog.pg_settings
         WHERE name IN ('listen_addresses', 'port', 'hba_file', 'unix_socket_directories', 'max_connections',
-                       'superuser_reserved_connections', 'reserved_connections')
+                       'superuser_reserved_connections', 'reserved_connections',
+                       'ssl', 'ssl_min_protocol_version', 'ssl_max_protocol_version', 'ssl_cert_file')
            OR pending_restart
         """;
 
@@ -34,7 +35,7 @@ internal static class SettingsCheck
         }
 
         var watched = Watched(session.ServerMajor);
-        var values = rows.Rows.Where(r => watched.Contains(r.Name) && r.Value is not null).ToImmutableDictionary(r => r.Name, r => r.Value!, StringComparer.Ordinal);
+        var values = rows.Rows.Where(r => (watched.Contains(r.Name) || ServerSettings.Tls.Contains(r.Name)) && r.Value is not null).ToImmutableDictionary(r => r.Name, r => r.Value!, StringComparer.Ordinal);
         var settings = new ServerSettings(values, [.. rows.Rows.Where(r => r.Pending).Select(r => r.Name).Order(StringComparer.Ordinal)],
             [.. watched.Where(w => !values.ContainsKey(w))]);
         return settings.Hidden.IsEmpty
