@@ -63,9 +63,9 @@ internal sealed record WebTlsMaterial(TlsServerConfig Settings, X509Certificate2
                     certificate = X509Certificate2.CreateFromPem(certificatePem, keyPem);
                 }
             }
-            catch (CryptographicException ex)
+            catch (Exception ex) when (ex is CryptographicException or ArgumentException)
             {
-                // The message says what is wrong (no key, a key of another certificate) and never echoes the key.
+                // (ArgumentException: a key of another certificate.) The message says what is wrong (no key, a key of another certificate) and never echoes the key.
                 errors.Add(new(file, null, Field(settings.Certificate, "cert"),
                     $"cannot be used with {Field(settings.Key, "key")} {settings.Key}: {ex.Message}"));
             }
