@@ -110,6 +110,104 @@ public sealed class WebConfigurationTests : IDisposable
         Assert.Equal(200, health.Status);
     }
 
+    [Theory]
+    [InlineData("RequestClientCert", true, true, true)]
+    [InlineData("RequireAnyClientCert", false, true, true)]
+    [InlineData("VerifyClientCertIfGiven", true, true, false)]
+    [InlineData("RequireAndVerifyClientCert", false, true, false)]
+    public async Task Each_client_auth_type_admits_the_clients_go_would(string clientAuth, bool withoutCertificate, bool withOurs, bool withForeign)
+    {
+        await using var agent = await StartAgentAsync(WebConfig(clientAuth));
+        var metrics = new Uri(agent.BaseAddress, "/metrics");
+
+        var none = await CurlAsync(metrics, [.. Trusted(clientCertificate: false), .. Credentials()]);
+        var ours = await CurlAsync(metrics, [.. Trusted(), .. Credentials()]);
+        var foreign = await CurlAsync(metrics, ["--cacert", _pki.CaFile, "--cert", _pki.OtherClientCertFile, "--key", _pki.OtherClientKeyFile, .. Credentials()]);
+
+        Assert.Equal((withoutCertificate, withOurs, withForeign), (none.Status == 200, ours.Status == 200, foreign.Status == 200));
+    }
+
+    [Fact]
+    public async Task Client_allowed_sans_admit_only_a_listed_name()
+    {
+        await using var agent = await StartAgentAsync(WebConfig(extra: "").Replace("client_ca_file: ca.crt", "client_ca_file: ca.crt\n  client_allowed_sans: [other.test]", StringComparison.Ordinal));
+        var metrics = new Uri(agent.BaseAddress, "/metrics");
+        Assert.Equal(0, (await CurlAsync(metrics, [.. Trusted(), .. Credentials()])).Status);
+
+        await File.WriteAllTextAsync(WebConfigFile, WebConfig().Replace("client_ca_file: ca.crt", "client_ca_file: ca.crt\n  client_allowed_sans: [other.test, prometheus.test]", StringComparison.Ordinal));
+
+        await WaitForAsync(async () => (await CurlAsync(metrics, [.. Trusted(), .. Credentials()])).Status == 200 ? "ok" : null, TimeSpan.FromSeconds(15),
+            "the client's SAN is allowed after the edit");
+    }
+
+    [Fact]
+    public async Task The_rate_limit_answers_429_beyond_the_burst_and_leaves_healthz_alone()
+    {
+        await using var agent = await StartAgentAsync(WebConfig(extra: "rate_limit:\n  interval: 1h\n  burst: 2"));
+        var metrics = new Uri(agent.BaseAddress, "/metrics");
+
+        var statuses = new List<int>();
+        for (var i = 0; i < 3; i++)
+        {
+            statuses.Add((await CurlAsync(metrics, [.. Trusted(), .. Credentials()])).Status);
+        }
+
+        Assert.Equal([200, 200, 429], statuses);
+        Assert.Equal(200, (await CurlAsync(new Uri(agent.BaseAddress, "/healthz"), Trusted())).Status);
+    }
+
+    [Theory]
+    [InlineData(true, "HTTP/2 200")]
+    [InlineData(false, "HTTP/1.1 200")]
+    public async Task Http2_is_offered_unless_the_file_turns_it_off(bool http2, string statusLine)
+    {
+        await using var agent = await StartAgentAsync(WebConfig().Replace("http_server_config:\n", $"http_server_config:\n  http2: {(http2 ? "true" : "false")}\n", StringComparison.Ordinal));
+
+        var answer = await CurlAsync(new Uri(agent.BaseAddress, "/metrics"), ["--http2", .. Trusted(), .. Credentials()]);
+
+        Assert.StartsWith(statusLine, answer.Response, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Prometheus_scrapes_the_agent_with_a_client_certificate_and_basic_auth()
+    {
+        await using var agent = await StartAgentAsync(WebConfig());
+        await using var prometheus = await PrometheusProcess.StartAsync($$"""
+            global:
+              scrape_interval: 1s
+              scrape_timeout: 1s
+            scrape_configs:
+              - job_name: pgreach
+                scheme: https
+                tls_config:
+                  ca_file: {{_pki.CaFile}}
+                  cert_file: {{_pki.ClientCertFile}}
+                  key_file: {{_pki.ClientKeyFile}}
+                basic_auth:
+                  username: {{User}}
+                  password: {{Password}}
+                static_configs:
+                  - targets: ["127.0.0.1:{{agent.BaseAddress.Port}}"]
+              - job_name: pgreach-without-password
+                scheme: https
+                tls_config:
+                  ca_file: {{_pki.CaFile}}
+                  cert_file: {{_pki.ClientCertFile}}
+                  key_file: {{_pki.ClientKeyFile}}
+                static_configs:
+                  - targets: ["127.0.0.1:{{agent.BaseAddress.Port}}"]
+            """);
+
+        await WaitForAsync(async () =>
+        {
+            var up = await prometheus.QueryAsync("up");
+            var values = up.ToDictionary(s => s!["metric"]!["job"]!.GetValue<string>(), s => s!["value"]![1]!.GetValue<string>());
+            return values.GetValueOrDefault("pgreach") == "1" && values.GetValueOrDefault("pgreach-without-password") == "0" ? "ok" : null;
+        }, TimeSpan.FromSeconds(30), "Prometheus reports up 1 with credentials and 0 without");
+        var build = await prometheus.QueryAsync("pgreach_build_info{job=\"pgreach\"}");
+        Assert.Single(build);
+    }
+
     [Fact]
     public async Task A_rotated_certificate_is_served_without_a_restart()
     {
