@@ -251,6 +251,39 @@ public sealed class WebConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task Sighup_reloads_the_web_configuration_and_a_rejected_edit_is_logged_without_secrets()
+    {
+        await File.WriteAllTextAsync(WebConfigFile, WebConfig());
+        var port = FreePort.Allocate(IPAddress.Loopback);
+        await using var agent = AgentProcess.Start(["--web.config.file", WebConfigFile, "--web.listen-address", "127.0.0.1:0",
+            "--PgReach:Targets:0:Host", "127.0.0.1", "--PgReach:Targets:0:Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        var address = await agent.WaitUntilListeningAsync();
+        Assert.Equal("https", address.Scheme);
+        var metrics = new Uri(address, "/metrics");
+        async Task<string?> ReloadsWhen(string expected)
+        {
+            var scrape = await CurlAsync(metrics, [.. Trusted(), .. Credentials()]);
+            return scrape.Response.Contains(expected, StringComparison.Ordinal) ? scrape.Response : null;
+        }
+
+        Assert.NotNull(await ReloadsWhen("pgreach_web_config_reloads_total{result=\"success\"} 0"));
+
+        agent.Signal(1); // SIGHUP
+
+        await WaitForAsync(() => ReloadsWhen("pgreach_web_config_reloads_total{result=\"success\"} 1"), TimeSpan.FromSeconds(15), "SIGHUP reloads");
+        var secretHash = WebConfig().Split('\n').Single(l => l.TrimStart().StartsWith(User + ":", StringComparison.Ordinal)).Split(": ")[1];
+        await File.WriteAllTextAsync(WebConfigFile, WebConfig() + "\nrate_limit: {interval: 1s, burst: many}\n");
+        await WaitForAsync(() => Task.FromResult(agent.Output.Contains("Web configuration reload rejected", StringComparison.Ordinal) ? "logged" : null),
+            TimeSpan.FromSeconds(15), "the rejected edit is logged");
+        var logged = agent.Output.Split('\n').First(l => l.Contains("Web configuration reload rejected", StringComparison.Ordinal));
+        Assert.Contains("rate_limit.burst", logged, StringComparison.Ordinal);
+        Assert.Contains(WebConfigFile, logged, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, agent.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(secretHash, agent.Output, StringComparison.Ordinal);
+        Assert.Equal(200, (await CurlAsync(metrics, [.. Trusted(), .. Credentials()])).Status);
+    }
+
+    [Fact]
     public async Task A_bad_web_configuration_file_stops_start_up_with_one_line_naming_file_and_field()
     {
         await File.WriteAllTextAsync(WebConfigFile, "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  min_version: TLS1.3\n");
