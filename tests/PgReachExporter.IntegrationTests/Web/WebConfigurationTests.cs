@@ -312,6 +312,15 @@ public sealed class WebConfigurationTests : IDisposable
         Assert.DoesNotContain("PRIVATE KEY", run.Stderr + run.Stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_example_web_config_in_deploy_is_read_as_documented()
+    {
+        var document = PgReachExporter.Configuration.WebConfigReader.Read(Path.Combine(RepositoryLayout.Root, "deploy/examples/web-config.yml"));
+
+        Assert.Equal(PgReachExporter.Configuration.ClientAuthType.RequireAndVerifyClientCert, document.Tls?.ClientAuth);
+        Assert.True(BCrypt.Net.BCrypt.Verify("change-me", document.Users["prometheus"]), "the example's password is the one its comment names");
+    }
+
     /// <summary>The serial of the certificate the agent presents, read by a real TLS client.</summary>
     private async Task<string> ServedSerialAsync(Uri address)
     {
