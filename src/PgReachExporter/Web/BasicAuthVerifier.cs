@@ -40,7 +40,7 @@ internal sealed class BasicAuthVerifier : IDisposable
         await _bcrypt.WaitAsync(cancel).ConfigureAwait(false);
         try
         {
-            // BCrypt.Verify compares the computed hash in constant time.
+            // BCrypt.Verify compares the computed hash with the stored one in constant time (its SecureEquals).
             matches = BCrypt.Net.BCrypt.Verify(password, hash);
         }
         catch (BCrypt.Net.SaltParseException)
