@@ -18,6 +18,10 @@ internal static class AgentHost
 {
     public const string DefaultUrls = "http://0.0.0.0:9930";
 
+    /// <summary>--web.config.file and --web.listen-address, the exporter toolkit's flags (the command line maps them to these keys).</summary>
+    public const string WebConfigFileKey = "web.config.file";
+    public const string WebListenAddressKey = "web.listen-address";
+
     /// <summary>Builds the agent; throws <see cref="ConfigurationException"/> when the configuration cannot be used.</summary>
     public static WebApplication Build(string[] args, LibpqEnvironment? environment = null)
     {
@@ -35,15 +39,13 @@ internal static class AgentHost
             builder.Configuration.AddJsonFile(sources.ConfigFile, optional: false, reloadOnChange: false);
         }
 
-        if (builder.Configuration["urls"] is null)
-        {
-            builder.WebHost.UseUrls(DefaultUrls);
-        }
-        else
-        {
-            // Kestrel would read a port it cannot parse as part of the host and listen on http://[::]:80 instead.
-            ListenAddresses.Validate(builder.Configuration["urls"], "listen address (--urls, ASPNETCORE_URLS or Urls)");
-        }
+        var webConfigFile = builder.Configuration[WebConfigFileKey] is { Length: > 0 } given
+            ? Path.GetFullPath(given, Directory.GetCurrentDirectory())
+            : settings.WebConfigFile;
+        var web = webConfigFile is null ? null : WebConfiguration.Load(webConfigFile);
+
+        // Checked before Kestrel reads them: it would take a port it cannot parse as part of the host and listen on http://[::]:80 instead.
+        builder.WebHost.UseUrls(ListenAddresses.Resolve(builder.Configuration["urls"], builder.Configuration[WebListenAddressKey], web?.Tls is not null));
 
         ConfigureLogging(builder, logLevels);
         var registry = Prometheus.Metrics.NewCustomRegistry();
@@ -78,9 +80,14 @@ internal static class AgentHost
         services.AddHostedService<ProbeScheduler>();
         services.AddHostedService<ServerViewScheduler>();
         services.AddHostedService(sp => new HeapSweeper(sp.GetRequiredService<TimeProvider>()));
+        if (web is not null)
+        {
+            FrontDoorHosting.Add(builder, web);
+        }
 
         var app = builder.Build();
         app.Services.GetRequiredService<AgentMetricsWriter>();
+        app.Services.GetService<WebConfigMetricsWriter>();
         AgentEndpoints.Map(app);
         LogStart(app, settings);
         return app;

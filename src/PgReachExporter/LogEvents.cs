@@ -7,6 +7,9 @@ internal static class LogEvents
     public const int DefaultTarget = 2;
     public const int ConfigReloaded = 10;
     public const int ConfigRejected = 11;
+    public const int WebConfigReloaded = 12;
+    public const int WebConfigRejected = 13;
+    public const int WebConfigNotHonoured = 14;
     public const int TargetStarted = 20;
     public const int TargetStopped = 21;
     public const int TargetStateChanged = 22;

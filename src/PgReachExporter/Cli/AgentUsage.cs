@@ -12,6 +12,9 @@ internal static class AgentUsage
         Options of the agent:
           --config FILE          targets and settings (JSON); re-read when it changes and on SIGHUP
           --urls URLS            listen addresses (default http://0.0.0.0:9930), e.g. http://127.0.0.1:9930
+          --web.listen-address A HOST:PORT[,HOST:PORT] instead of --urls; https when the web config turns TLS on
+          --web.config.file FILE TLS, client certificates, basic auth, rate limit (exporter toolkit format, YAML);
+                                 re-read when it or a certificate changes and on SIGHUP (docs/web-configuration.md)
           --AllowedHosts HOSTS   answer only requests for these host names (';'-separated), against DNS rebinding
           --PgReach:KEY VALUE    any setting of the configuration file, e.g. --PgReach:Interval 30s
           --PgReach:LogFormat F  text (default) or json

@@ -15,6 +15,9 @@ internal sealed record AgentSettings
     /// <summary>True when no target was configured and the one target comes from the libpq environment.</summary>
     public bool UsesEnvironmentTarget { get; init; }
 
+    /// <summary>PgReach:Web:ConfigFile (absolute), read at start; --web.config.file wins over it.</summary>
+    public string? WebConfigFile { get; init; }
+
     /// <summary>Where the settings were read from, for messages.</summary>
     public required string Source { get; init; }
 }

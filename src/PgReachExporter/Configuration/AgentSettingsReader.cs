@@ -15,8 +15,11 @@ internal static partial class AgentSettingsReader
 
     private static readonly HashSet<string> AgentFields = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Interval", "ConnectTimeout", "Targets", "LogFormat",
+        "Interval", "ConnectTimeout", "Targets", "LogFormat", WebField,
     };
+
+    private const string WebField = "Web";
+    private static readonly string[] WebFields = ["ConfigFile"];
 
     private static readonly HashSet<string> TargetFields = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -54,6 +57,7 @@ internal static partial class AgentSettingsReader
             FailAgent("LogFormat", $"{ConfigurationError.Quote(format)} is not a log format (use text or json)");
         }
 
+        var webConfigFile = ReadWebConfigFile(fields, FailAgent);
         var defaults = new TargetDefaults(interval, timeout);
         var noTargets = fields.Raw("Targets")?.Value?.Length == 0;
         var targetList = noTargets ? null : fields.Section("Targets", "a list of targets");
@@ -81,7 +85,27 @@ internal static partial class AgentSettingsReader
                 Targets = [.. targets.OfType<TargetDefinition>()],
                 UsesEnvironmentTarget = usesEnvironment,
                 Source = source,
+                WebConfigFile = webConfigFile,
             };
+    }
+
+    /// <summary>PgReach:Web:ConfigFile, made absolute against the directory the agent was started from (as --web.config.file is).</summary>
+    private static string? ReadWebConfigFile(SectionFields fields, Action<string, string> fail)
+    {
+        var section = fields.Section(WebField, "a section ({ \"ConfigFile\": \"web-config.yml\" })");
+        if (section is null)
+        {
+            return null;
+        }
+
+        void FailWeb(string field, string problem) => fail($"{WebField}:{field}", problem);
+        var web = new SectionFields(section, FailWeb);
+        foreach (var key in web.Keys.Where(k => !WebFields.Contains(k, StringComparer.OrdinalIgnoreCase)))
+        {
+            FailWeb(key, $"unknown field (known: {string.Join(", ", WebFields)})");
+        }
+
+        return web.Scalar("ConfigFile") is { } file ? Path.GetFullPath(file, Directory.GetCurrentDirectory()) : null;
     }
 
     private sealed record TargetDefaults(TimeSpan Interval, TimeSpan ConnectTimeout);

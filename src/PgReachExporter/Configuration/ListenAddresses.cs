@@ -10,6 +10,42 @@ namespace PgReachExporter.Configuration;
 /// </summary>
 internal static class ListenAddresses
 {
+    public const string DefaultAddress = "0.0.0.0:9930";
+
+    /// <summary>
+    /// The addresses to listen on: --urls (or ASPNETCORE_URLS, Urls) as written, or the exporter habit
+    /// --web.listen-address HOST:PORT (several separated by ','), whose scheme follows from whether the web
+    /// configuration turns TLS on; by default 0.0.0.0:9930. With TLS every address must be https, without it http.
+    /// </summary>
+    public static string Resolve(string? urls, string? webListenAddress, bool tls)
+    {
+        var scheme = tls ? "https" : "http";
+        if (urls is not null && webListenAddress is not null)
+        {
+            throw new ConfigurationException([new("--web.listen-address", null, "web.listen-address", "is given together with --urls (or ASPNETCORE_URLS); use one of them")]);
+        }
+
+        var source = "listen address (--urls, ASPNETCORE_URLS or Urls)";
+        if (webListenAddress is not null)
+        {
+            source = "--web.listen-address";
+            urls = string.Join(';', webListenAddress.Split(',', StringSplitOptions.TrimEntries).Select(a => a.Contains("://", StringComparison.Ordinal) ? a : $"{scheme}://{a}"));
+        }
+
+        urls ??= $"{scheme}://{DefaultAddress}";
+        Validate(urls, source);
+        var mismatch = urls.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .FirstOrDefault(a => !a.StartsWith(scheme + "://", StringComparison.OrdinalIgnoreCase));
+        if (mismatch is not null)
+        {
+            throw new ConfigurationException([new(source, null, "urls", tls
+                ? $"{ConfigurationError.Quote(mismatch)} is plain http, but the web configuration file turns TLS on (tls_server_config): write https://, or give --web.listen-address HOST:PORT"
+                : $"{ConfigurationError.Quote(mismatch)} is https, which needs tls_server_config in a --web.config.file")]);
+        }
+
+        return urls;
+    }
+
     /// <summary>Throws a <see cref="ConfigurationException"/> naming the first address that is not scheme://host:port.</summary>
     public static void Validate(string? urls, string source)
     {

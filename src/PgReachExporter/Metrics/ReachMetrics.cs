@@ -138,6 +138,14 @@ internal sealed class ReachMetrics
             "1 when the last configuration (re)load was valid and applied, 0 when it was rejected and the last good targets are kept.");
         ConfigReloadSuccessTimestamp = factory.CreateGauge("pgreach_config_last_reload_success_timestamp_seconds",
             "Unix time of the last successful configuration load.");
+        // Only with --web.config.file: no series at all when there is no web configuration to reload.
+        WebConfigReloadSuccessful = factory.CreateGauge("pgreach_web_config_last_reload_successful",
+            "1 when the last (re)load of the web configuration file (--web.config.file) and the certificates it names was valid and applied, 0 when it was rejected and the last good one is kept.",
+            new GaugeConfiguration { SuppressInitialValue = true });
+        WebConfigReloadSuccessTimestamp = factory.CreateGauge("pgreach_web_config_last_reload_success_timestamp_seconds",
+            "Unix time of the last successful load of the web configuration file.", new GaugeConfiguration { SuppressInitialValue = true });
+        WebConfigReloads = factory.CreateCounter("pgreach_web_config_reloads_total",
+            "Reloads of the web configuration file and its certificates (on a change of a file or SIGHUP), by result: success or failure.", ["result"]);
     }
 
     public OneHotGauge<TcpConnectResult> TcpConnectResult { get; }
@@ -192,6 +200,9 @@ internal sealed class ReachMetrics
     public Counter StageFailures { get; }
     public Gauge ConfigReloadSuccessful { get; }
     public Gauge ConfigReloadSuccessTimestamp { get; }
+    public Gauge WebConfigReloadSuccessful { get; }
+    public Gauge WebConfigReloadSuccessTimestamp { get; }
+    public Counter WebConfigReloads { get; }
 
     /// <summary>The families written by the agent itself rather than by prometheus-net (see <see cref="OneHotGauge{T}"/>).</summary>
     public IReadOnlyList<IExposedFamily> ExposedFamilies => _exposed;

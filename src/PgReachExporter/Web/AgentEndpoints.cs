@@ -22,8 +22,11 @@ internal static class AgentEndpoints
             return next(context);
         });
 
+        // TLS is the listener's; rate limit, configured headers and basic auth are this middleware's, for every path but /healthz.
+        FrontDoorHosting.Use(app);
+
         app.MapGet("/metrics", MetricsEndpoint.HandleAsync);
-        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet(FrontDoor.HealthPath, () => Results.Text("ok\n"));
         app.MapGet("/", StatusPageResult);
         app.MapGet("/status", StatusPageResult);
         app.MapGet("/api/targets", (VerdictTracker tracker, TimeProvider time, HttpContext context) =>

@@ -127,6 +127,6 @@ public sealed partial class AgentProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    [GeneratedRegex(@"Now listening on: \\?""?(?<url>http://[^\s""\\]+)")]
+    [GeneratedRegex(@"Now listening on: \\?""?(?<url>https?://[^\s""\\]+)")]
     private static partial Regex ListeningLine();
 }

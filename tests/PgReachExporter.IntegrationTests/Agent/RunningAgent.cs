@@ -30,12 +30,16 @@ public sealed class RunningAgent : IAsyncDisposable
     public string ConfigFile { get; }
 
     /// <summary>Starts the agent on the given configuration object (serialised to a --config file).</summary>
-    public static async Task<RunningAgent> StartAsync(object configuration, params string[] extraArgs)
+    public static Task<RunningAgent> StartAsync(object configuration, params string[] extraArgs) =>
+        StartListeningAsync("http://127.0.0.1:0", configuration, extraArgs);
+
+    /// <summary>Starts the agent on <paramref name="urls"/> (e.g. https://127.0.0.1:0 with a web configuration that turns TLS on).</summary>
+    public static async Task<RunningAgent> StartListeningAsync(string urls, object configuration, params string[] extraArgs)
     {
         var directory = Directory.CreateTempSubdirectory("pgreach-agent-").FullName;
         var configFile = Path.Combine(directory, "targets.json");
         await File.WriteAllTextAsync(configFile, JsonSerializer.Serialize(configuration));
-        string[] args = ["--config", configFile, "--urls", "http://127.0.0.1:0", .. extraArgs];
+        string[] args = ["--config", configFile, "--urls", urls, .. extraArgs];
         WebApplication app;
         try
         {

@@ -12,6 +12,7 @@ internal sealed record ExternalTool(string Command, string DebianPackage)
     public static readonly ExternalTool Alertmanager = new("prometheus-alertmanager", "prometheus-alertmanager");
     public static readonly ExternalTool DockerCompose = new("docker-compose", "docker-compose");
     public static readonly ExternalTool Bash = new("bash", "bash");
+    public static readonly ExternalTool Curl = new("curl", "curl");
 
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(2);
 
