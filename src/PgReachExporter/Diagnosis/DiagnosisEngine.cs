@@ -15,6 +15,8 @@ internal static class DiagnosisEngine
         ListenAddressRules.Apply,
         LoginRules.Apply,
         ServerRules.Apply,
+        HbaReloadRules.Apply,
+        RestartRules.Apply,
     ];
 
     public static Verdict Diagnose(DiagnosisInput input)

@@ -10,6 +10,7 @@ namespace PgReachExporter.Probes.ServerChecks;
 internal sealed class ServerViewProbe(TargetDefinition target, MonitoringSession session, TimeProvider time)
 {
     private readonly IReadOnlyList<IServerCheck> _checks = ServerCheckRegistry.For(target);
+    private readonly HbaRulesInForce _inForce = new();
 
     public async Task<ServerView> RunAsync(CancellationToken stopping)
     {
@@ -40,6 +41,11 @@ internal sealed class ServerViewProbe(TargetDefinition target, MonitoringSession
             Connected = true,
             Runs = [.. runs],
         };
-        return view with { Hba = HbaEvaluation.Evaluate(target.ExpectedClients, view.HbaRules?.Value, view.Roles?.Value) };
+        var sides = _inForce.Observe(view.HbaRules?.Value, view.HbaReload?.Value, collectedAt);
+        var roles = view.Roles?.Value;
+        var onDisk = HbaEvaluation.Evaluate(target.ExpectedClients, view.HbaRules?.Value, roles);
+        HbaView Judge(HbaFileRules? rules) => ReferenceEquals(rules, view.HbaRules?.Value) ? onDisk
+            : HbaEvaluation.Evaluate(target.ExpectedClients, rules, roles) with { ShadowedRules = onDisk.ShadowedRules };
+        return view with { Hba = Judge(sides.InForce), HbaAfterReload = Judge(sides.AfterReload), HbaPending = sides.Pending };
     }
 }
