@@ -42,10 +42,7 @@ internal sealed class ServerViewProbe(TargetDefinition target, MonitoringSession
             Runs = [.. runs],
         };
         var sides = _inForce.Observe(view.HbaRules?.Value, view.HbaReload?.Value, collectedAt);
-        var roles = view.Roles?.Value;
-        var onDisk = HbaEvaluation.Evaluate(target.ExpectedClients, view.HbaRules?.Value, roles);
-        HbaView Judge(HbaFileRules? rules) => ReferenceEquals(rules, view.HbaRules?.Value) ? onDisk
-            : HbaEvaluation.Evaluate(target.ExpectedClients, rules, roles) with { ShadowedRules = onDisk.ShadowedRules };
-        return view with { Hba = Judge(sides.InForce), HbaAfterReload = Judge(sides.AfterReload), HbaPending = sides.Pending };
+        var (inForce, afterReload) = HbaEvaluation.EvaluateSides(target.ExpectedClients, view.HbaRules?.Value, sides, view.Roles?.Value);
+        return view with { Hba = inForce, HbaAfterReload = afterReload, HbaPending = sides.Pending };
     }
 }
