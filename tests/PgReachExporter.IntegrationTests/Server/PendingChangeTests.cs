@@ -56,6 +56,11 @@ public sealed class PendingChangeTests(ClusterFixture fixture)
         Assert.Contains(findings["hba_reload_would_admit"].Evidence, e => e.StartsWith("client batch (", StringComparison.Ordinal)
             && e.Contains("after a reload pg_hba.conf line 3 (host all all 10.0.9.0", StringComparison.Ordinal));
         Assert.Equal("info", findings["hba_reload_would_admit"].Severity);
+        // The status page shows it as every other finding (the same verdict).
+        var page = await agent.Http.GetStringAsync("/");
+        Assert.Contains("A reload of the changed pg_hba.conf would lock out an expected client", page, StringComparison.Ordinal);
+        Assert.Contains("after a reload no pg_hba.conf line would match it", page, StringComparison.Ordinal);
+
         // The rules in force still let the probe in: nothing says no_hba_entry about it yet.
         Assert.DoesNotContain((findings.TryGetValue("hba_no_entry", out var noEntry) ? noEntry.Evidence : []), e => e.Contains("client probe", StringComparison.Ordinal));
 
