@@ -55,7 +55,25 @@ public sealed class ServerMetricsWriterTests
         Assert.Contains("pgreach_hba_reload_pending{target=\"orders\"} 0", text);
         Assert.Contains("pgreach_hba_client_allowed{target=\"orders\",client=\"app-subnet\"} 1", text);
         Assert.Contains("pgreach_hba_client_matched_line{target=\"orders\",client=\"app-subnet\"} 1", text);
+        Assert.Contains("pgreach_hba_client_allowed_after_reload{target=\"orders\",client=\"app-subnet\"} 1", text);
         Assert.Contains("pgreach_hba_shadowed_rules{target=\"orders\"} 0", text);
+    }
+
+    [Fact]
+    public async Task A_pending_edit_shows_the_rules_in_force_and_after_a_reload_side_by_side()
+    {
+        var target = Target(AppSubnet);
+        var view = Connected(target, reloadPending: true);
+        var dropped = new HbaFileRules([Rule(1, "host", "all", "other", "10.0.1.0", "scram-sha-256")]);
+        view = view with { HbaAfterReload = HbaEvaluation.Evaluate(target.ExpectedClients, dropped, null), HbaPending = new HbaPendingReload(false, At.AddMinutes(-3)) };
+        _writer.TargetAdded(target);
+        _writer.ViewCompleted(target, view);
+
+        var text = await ScrapeAsync();
+
+        Assert.Contains("pgreach_hba_client_allowed{target=\"orders\",client=\"app-subnet\"} 1", text);
+        Assert.Contains("pgreach_hba_client_allowed_after_reload{target=\"orders\",client=\"app-subnet\"} 0", text);
+        Assert.Contains("# HELP pgreach_hba_client_allowed_after_reload ", text);
     }
 
     [Fact]

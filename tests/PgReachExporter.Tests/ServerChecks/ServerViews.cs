@@ -67,6 +67,9 @@ internal static class ServerViews
         bool reloadPending = false)
     {
         rules ??= new HbaFileRules([Rule(1, "host", "all", "all", "10.0.1.0", "scram-sha-256")]);
+        var hba = HbaEvaluation.Evaluate(target.ExpectedClients, rules, new RoleGraph(["app", "monitor"], []));
+
+        // Nothing pending: the rules after a reload are the rules in force.
         return new ServerView
         {
             Target = target.Name,
@@ -84,7 +87,8 @@ internal static class ServerViews
                     ImmutableDictionary<BackendState, int>.Empty.Add(BackendState.Active, 3).Add(BackendState.Idle, 40)))),
                 new(RolesCheck.Name, CheckOutcome<RoleGraph>.Ok(new RoleGraph(["app", "monitor"], []))),
             ],
-            Hba = HbaEvaluation.Evaluate(target.ExpectedClients, rules, new RoleGraph(["app", "monitor"], [])),
+            Hba = hba,
+            HbaAfterReload = hba,
         };
     }
 }
