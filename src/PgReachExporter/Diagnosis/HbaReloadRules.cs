@@ -1,7 +1,7 @@
 namespace PgReachExporter.Diagnosis;
 
 /// <summary>
-/// What a pending pg_hba.conf change would do when reloaded, said before it is: each expected client under the rules in
+/// What a pending pg_hba.conf edit would do when reloaded, said before it is: each expected client under the rules in
 /// force against the rules the reload would leave in force, and a file on disk the server would refuse to load.
 /// </summary>
 internal static class HbaReloadRules
@@ -10,7 +10,8 @@ internal static class HbaReloadRules
 
     public static void Apply(DiagnosisContext context, FindingSet found)
     {
-        if (context.Server?.HbaReload is not { } reload)
+        // Said before a reload only: once one was tried and failed, hba_syntax_errors tells the rest.
+        if (context.Server?.HbaReload is not { ReloadPending: true } reload)
         {
             return;
         }

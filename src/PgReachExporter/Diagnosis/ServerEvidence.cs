@@ -68,11 +68,13 @@ internal sealed record ServerEvidence
 }
 
 /// <summary>pg_hba.conf on disk differs from the rules in force: what a reload would do.</summary>
+/// <param name="ReloadPending">An edit waits for a reload (false: the file on disk would not load and a reload already failed).</param>
 /// <param name="WouldFail">The file on disk has lines the server cannot parse: a reload keeps the rules in force.</param>
 /// <param name="FailingLines">Those lines.</param>
 /// <param name="InForceReadAt">When the rules in force were read; null when the change was pending before the agent first looked (unknown).</param>
 /// <param name="Clients">Each expected client in force and after a reload.</param>
 internal sealed record HbaReloadEffect(
+    bool ReloadPending,
     bool WouldFail,
     ImmutableArray<HbaRuleError> FailingLines,
     DateTimeOffset? InForceReadAt,

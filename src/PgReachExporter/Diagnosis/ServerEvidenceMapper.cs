@@ -62,6 +62,7 @@ internal static class ServerEvidenceMapper
             .Where(pair => pair.After is not null)
             .Select(pair => new ExpectedClientChange(Name(pair.Now, pair.After!), Decision(pair.Now, mainFile), Decision(pair.After!, mainFile)));
         return new HbaReloadEffect(
+            pending.ReloadPending,
             pending.WouldFail,
             [.. rules.ErrorRows.Where(r => r.Type is null).Select(r => new HbaRuleError(r.FileName, r.LineNumber, r.Error!))],
             pending.InForceReadAt,

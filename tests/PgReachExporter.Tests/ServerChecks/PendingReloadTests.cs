@@ -47,7 +47,7 @@ public sealed class PendingReloadTests
 
         Assert.Same(Before, sides.InForce);
         Assert.Same(AppDropped, sides.AfterReload);
-        Assert.Equal(new HbaPendingReload(false, At.AddMinutes(-2)), sides.Pending);
+        Assert.Equal(new HbaPendingReload(true, false, At.AddMinutes(-2)), sides.Pending);
     }
 
     [Fact]
@@ -80,6 +80,8 @@ public sealed class PendingReloadTests
             Assert.Same(Before, sides.AfterReload);
             Assert.True(sides.Pending!.WouldFail);
         }
+
+        Assert.Equal((true, false), (pending.Pending!.ReloadPending, afterFailedReload.Pending!.ReloadPending));
     }
 
     [Fact]
@@ -124,6 +126,17 @@ public sealed class PendingReloadTests
     }
 
     [Fact]
+    public void Once_the_reload_of_a_malformed_file_failed_it_is_hba_syntax_errors_and_clients_stay_judged_by_the_old_rules()
+    {
+        var (view, verdict) = Judge(Before, Malformed, reloadTried: true);
+
+        Assert.Equal([1, 0], view.Hba!.Clients.Select(c => c.AllowedValue));
+        Assert.Contains(DiagnosisCause.HbaSyntaxErrors, verdict.Causes);
+        Assert.DoesNotContain(DiagnosisCause.HbaReloadWouldFail, verdict.Causes);
+        Assert.DoesNotContain(DiagnosisCause.HbaReloadPending, verdict.Causes);
+    }
+
+    [Fact]
     public void With_the_rules_in_force_unknown_the_comparison_is_undecidable_and_no_lock_out_is_guessed()
     {
         var (view, verdict) = Judge(null, AppDropped);
@@ -138,7 +151,7 @@ public sealed class PendingReloadTests
     }
 
     /// <summary>Two cycles: <paramref name="before"/> read while nothing was pending (none when null), then the edit.</summary>
-    private static (ServerView View, Verdict Verdict) Judge(HbaFileRules? before, HbaFileRules edited)
+    private static (ServerView View, Verdict Verdict) Judge(HbaFileRules? before, HbaFileRules edited, bool reloadTried = false)
     {
         var inForce = new HbaRulesInForce();
         if (before is not null)
@@ -146,7 +159,7 @@ public sealed class PendingReloadTests
             inForce.Observe(before, Loaded, At.AddMinutes(-2));
         }
 
-        var view = Connected(Orders, edited, reloadPending: true);
+        var view = Connected(Orders, edited, reloadPending: !reloadTried);
         var sides = inForce.Observe(edited, view.HbaReload!.Value, At);
         var (now, after) = HbaEvaluation.EvaluateSides(Orders.ExpectedClients, edited, sides, view.Roles!.Value);
         view = view with { Hba = now, HbaAfterReload = after, HbaPending = sides.Pending };

@@ -65,7 +65,7 @@ public sealed class ServerMetricsWriterTests
         var target = Target(AppSubnet);
         var view = Connected(target, reloadPending: true);
         var dropped = new HbaFileRules([Rule(1, "host", "all", "other", "10.0.1.0", "scram-sha-256")]);
-        view = view with { HbaAfterReload = HbaEvaluation.Evaluate(target.ExpectedClients, dropped, null), HbaPending = new HbaPendingReload(false, At.AddMinutes(-3)) };
+        view = view with { HbaAfterReload = HbaEvaluation.Evaluate(target.ExpectedClients, dropped, null), HbaPending = new HbaPendingReload(true, false, At.AddMinutes(-3)) };
         _writer.TargetAdded(target);
         _writer.ViewCompleted(target, view);
 

@@ -36,7 +36,7 @@ internal sealed class HbaRulesInForce
 
         // A file that cannot be parsed is never loaded: a reload keeps what is in force.
         var inForce = _rules;
-        var pending = new HbaPendingReload(!disk.Loadable, inForce is null ? null : _readAt);
+        var pending = new HbaPendingReload(reload.ReloadPending, !disk.Loadable, inForce is null ? null : _readAt);
         return new(inForce, disk.Loadable ? disk : inForce, pending);
     }
 }
