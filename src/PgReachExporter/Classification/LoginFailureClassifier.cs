@@ -18,7 +18,9 @@ internal static class LoginFailureClassifier
         LoginFailureKind.ServerError => new(FromServerError(failure.SqlState ?? "", failure.Message ?? "")),
         LoginFailureKind.Timeout => new(LoginResult.Timeout),
         LoginFailureKind.Socket => new(LoginResults.FromConnect(SocketErrorClassifier.Classify(failure.SocketError ?? System.Net.Sockets.SocketError.SocketError))),
-        LoginFailureKind.Tls or LoginFailureKind.Stream => new(LoginResult.Error, NeedsGreetingCheck: true),
+        // A handshake that fails on a port where PostgreSQL answers is the TLS layer; the greeting tells another protocol apart.
+        LoginFailureKind.Tls => new(LoginResult.TlsFailed, NeedsGreetingCheck: true),
+        LoginFailureKind.Stream => new(LoginResult.Error, NeedsGreetingCheck: true),
         _ => FromDriverMessage(failure.Message ?? "", failure.Kind == LoginFailureKind.DriverProtocol),
     };
 
@@ -66,6 +68,9 @@ internal static class LoginFailureClassifier
         : Contains(message, "pg_hba.conf rejects") ? LoginResult.HbaReject
         : Contains(message, "role") && Contains(message, "does not exist") ? LoginResult.RoleMissing
         : SaysSslRequired(message) ? LoginResult.SslRequired
+        // clientcert=verify-ca|verify-full on the matching line, or the cert method: "connection requires a valid client
+        // certificate", "certificate authentication failed for user", "certificate validation (clientcert=verify-full) failed".
+        : Contains(message, "certificate") ? LoginResult.ClientCertificateRejected
         : LoginResult.AuthFailed;
 
     // Poolers and proxies in front of PostgreSQL (PgBouncer, cloud proxies) say so explicitly.

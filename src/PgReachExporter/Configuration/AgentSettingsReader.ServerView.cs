@@ -66,6 +66,11 @@ internal static partial class AgentSettingsReader
         }
 
         var fromUri = ReadUri(shorthand ?? fields.Scalar("Uri"), fields, Fail);
+        if (fromUri.SslRootCert is not null || fromUri.SslCert is not null || fromUri.SslKey is not null)
+        {
+            // Not silently ignored: the monitoring connection does not take TLS files (yet).
+            Fail("Uri", "sslrootcert, sslcert and sslkey are not supported for the monitoring connection; use a Unix socket or sslmode require");
+        }
 
         var username = fromUri.Username ?? ReadIdentifier(fields, "Username", Fail);
         if (username is null && !fields.Has("Username"))

@@ -23,6 +23,7 @@ internal static partial class AgentSettingsReader
         "Name", "Uri", "Host", "Port", "Database", "Username", "Password", "PasswordFile", "SslMode", "ConnectTimeout", "Interval",
         MonitoringField, ExpectedClientsField, ExpectField,
         "LogPath", "LogFormat", "LocalListener", "ListenerPid",
+        "SslRootCert", "SslCert", "SslKey", "TlsProbe", "TlsDirectHandshake", "TlsExpiryWarning",
     };
 
     private static readonly string[] UriExclusiveFields = ["Host", "Port", "Database", "Username", "SslMode"];
@@ -182,13 +183,14 @@ internal static partial class AgentSettingsReader
         var clients = ReadExpectedClients(fields, Fail);
         var expect = ReadExpect(fields, Fail);
         var hostSignals = ReadHostSignals(fields, Fail);
+        var tls = ReadTls(fields, fromUri, Fail);
 
         return errors.Count > before
             ? null
             : new TargetDefinition
             {
                 Name = name, Host = host, Port = port, Database = database, Username = username, Password = password,
-                SslMode = sslMode, ConnectTimeout = timeout, Interval = interval,
+                SslMode = sslMode, Tls = tls, ConnectTimeout = timeout, Interval = interval,
                 Monitoring = monitoring, ExpectedClients = clients, Expect = expect,
                 LogPath = hostSignals.LogPath, LogFormat = hostSignals.LogFormat, LocalListener = hostSignals.LocalListener, ListenerPid = hostSignals.ListenerPid,
             };

@@ -46,7 +46,7 @@ internal static class DurationParser
     // Longest suffixes first so "ms" is not read as "s".
     private static readonly (string Suffix, double Factor)[] Units =
     [
-        ("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600),
+        ("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400),
     ];
 
     /// <summary>Formats a duration for messages and pages.</summary>

@@ -13,6 +13,9 @@ internal sealed record LibpqUri
     public string? Password { get; init; }
     public SslMode? SslMode { get; init; }
     public TimeSpan? ConnectTimeout { get; init; }
+    public string? SslRootCert { get; init; }
+    public string? SslCert { get; init; }
+    public string? SslKey { get; init; }
 
     private static readonly string[] Schemes = ["postgresql://", "postgres://"];
 
@@ -213,6 +216,15 @@ internal sealed record LibpqUri
 
                     result = result with { SslMode = mode };
                     break;
+                case "sslrootcert":
+                    result = result with { SslRootCert = value };
+                    break;
+                case "sslcert":
+                    result = result with { SslCert = value };
+                    break;
+                case "sslkey":
+                    result = result with { SslKey = value };
+                    break;
                 case "connect_timeout":
                     if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds <= 0)
                     {
@@ -225,7 +237,7 @@ internal sealed record LibpqUri
                 default:
                     if (!IgnoredParameters.Contains(key))
                     {
-                        problem = $"has unsupported parameter {ConfigurationError.Quote(key)} (supported: host, port, dbname, user, password, sslmode, connect_timeout, application_name)";
+                        problem = $"has unsupported parameter {ConfigurationError.Quote(key)} (supported: host, port, dbname, user, password, sslmode, sslrootcert, sslcert, sslkey, connect_timeout, application_name)";
                         return null;
                     }
 
@@ -246,6 +258,17 @@ internal sealed record LibpqUri
 internal static class SslModeNames
 {
     public const string Expected = "disable, allow, prefer, require, verify-ca, verify-full";
+
+    public static string Name(SslMode mode) => mode switch
+    {
+        SslMode.Disable => "disable",
+        SslMode.Allow => "allow",
+        SslMode.Prefer => "prefer",
+        SslMode.Require => "require",
+        SslMode.VerifyCA => "verify-ca",
+        SslMode.VerifyFull => "verify-full",
+        _ => mode.ToString().ToLowerInvariant(),
+    };
 
     public static bool TryParse(string? text, out SslMode mode)
     {

@@ -15,6 +15,9 @@ internal sealed record TargetDefinition
     public required string Username { get; init; }
     public PasswordSource Password { get; init; } = PasswordSource.None;
     public SslMode SslMode { get; init; } = SslMode.Prefer;
+
+    /// <summary>The TLS files and the TLS probe's switches (libpq's sslrootcert, sslcert, sslkey).</summary>
+    public TlsDefinition Tls { get; init; } = TlsDefinition.Default;
     public required TimeSpan ConnectTimeout { get; init; }
     public required TimeSpan Interval { get; init; }
 
@@ -39,6 +42,12 @@ internal sealed record TargetDefinition
     public int? ListenerPid { get; init; }
 
     public bool IsUnixSocket => Host.StartsWith('/');
+
+    /// <summary>The sslmode as libpq spells it (disable, allow, prefer, require, verify-ca, verify-full).</summary>
+    public string SslModeName => SslModeNames.Name(SslMode);
+
+    /// <summary>The client refuses to go on without TLS (require, verify-ca, verify-full).</summary>
+    public bool RequiresTls => SslMode is SslMode.Require or SslMode.VerifyCA or SslMode.VerifyFull;
 
     /// <summary>Where the client connects, without credentials: safe for logs and pages.</summary>
     public string Endpoint => IsUnixSocket

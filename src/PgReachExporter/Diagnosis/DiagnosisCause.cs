@@ -52,6 +52,39 @@ internal sealed class DiagnosisCause : IComparable<DiagnosisCause>
             "There is no route to {host}, or the path rejects it",
             "From this host run `ip route get <address>` for the unreachable address, then check the routing and any firewall answering with ICMP unreachable for TCP {port}.");
 
+    private const string SClient = "`openssl s_client -starttls postgres -connect {endpoint} -showcerts`";
+
+    public static readonly DiagnosisCause TlsUnsupportedByServer = new("tls_unsupported_by_server", DiagnosisLayer.Tls,
+            "The client requires TLS, but the server does not offer it (ssl = off)",
+            "On the server run `SHOW ssl;`; set `ssl = on` with ssl_cert_file and ssl_key_file and " + Reload + ", or lower the client's sslmode where the path is trusted.");
+    public static readonly DiagnosisCause TlsRequiredByServer = new("tls_required_by_server", DiagnosisLayer.Tls,
+            "The server admits {user} only over TLS (hostssl lines), but the client does not use TLS",
+            "Set sslmode=require (better verify-full) in the client, or add a `host`/`hostnossl` line if plain connections are meant; check with `SELECT line_number, type, user_name, address FROM pg_hba_file_rules;`.");
+    public static readonly DiagnosisCause TlsProtocolMismatch = new("tls_protocol_mismatch", DiagnosisLayer.Tls,
+            "Client and server allow no TLS version in common",
+            "Compare `SHOW ssl_min_protocol_version; SHOW ssl_max_protocol_version;` with the client's limits (libpq's ssl_min_protocol_version defaults to TLSv1.2) and let them overlap.");
+    public static readonly DiagnosisCause TlsCertificateExpired = new("tls_certificate_expired", DiagnosisLayer.Tls,
+            "The server's certificate has expired",
+            "Renew the certificate in ssl_cert_file (`openssl x509 -noout -enddate -in \"$(psql -Atc 'SHOW ssl_cert_file')\"`), then " + Reload + " (no restart needed).");
+    public static readonly DiagnosisCause TlsCertificateNotYetValid = new("tls_certificate_not_yet_valid", DiagnosisLayer.Tls,
+            "The server's certificate is not valid yet",
+            "Compare the clocks of client and server (`date -u`) with the certificate's notBefore; fix the clock or reissue the certificate.");
+    public static readonly DiagnosisCause TlsCertificateUntrusted = new("tls_certificate_untrusted", DiagnosisLayer.Tls,
+            "The server's certificate does not chain to the root the client trusts",
+            "Compare the issuer in the evidence with the CA in the client's sslrootcert (" + SClient + "); install the new CA bundle if the provider rotated its CA.");
+    public static readonly DiagnosisCause TlsHostnameMismatch = new("tls_hostname_mismatch", DiagnosisLayer.Tls,
+            "The server's certificate does not name {host} (sslmode verify-full)",
+            "Connect with a name the certificate lists (see the evidence), or reissue the certificate with {host} in its subjectAltName.");
+    public static readonly DiagnosisCause TlsClientCertificate = new("tls_client_certificate_required_or_rejected", DiagnosisLayer.Tls,
+            "The server requires a client certificate that it did not get or does not trust",
+            "Give the client sslcert and sslkey signed by a CA in the server's ssl_ca_file; check `clientcert=` and the `cert` method on the matching hostssl line of pg_hba.conf.");
+    public static readonly DiagnosisCause TlsCertificateExpiring = new("tls_certificate_expiring", DiagnosisLayer.Tls,
+            "The server's certificate expires soon",
+            "Renew the certificate in ssl_cert_file before the date in the evidence, then " + Reload + "; " + SClient + " shows what clients get.");
+    public static readonly DiagnosisCause TlsHandshakeFailed = new("tls_handshake_failed", DiagnosisLayer.Tls,
+            "The TLS handshake with the server fails",
+            "Run " + SClient + " from this host and read the alert; the server log says the server's side (`could not accept SSL connection`).");
+
     public static readonly DiagnosisCause HbaRuleShadowed = new("hba_rule_shadowed", DiagnosisLayer.Auth,
             "An earlier pg_hba.conf line blocks a client that a later line would allow",
             "Move the allowing line above the blocking one (the first matching line wins), then " + Reload + ".");
@@ -73,9 +106,6 @@ internal sealed class DiagnosisCause : IComparable<DiagnosisCause>
     public static readonly DiagnosisCause DatabaseMissing = new("database_missing", DiagnosisLayer.Auth,
             "Database {database} does not exist",
             "List the databases with `SELECT datname FROM pg_database;`, then fix the target's database or create it.");
-    public static readonly DiagnosisCause SslMismatch = new("ssl_mismatch", DiagnosisLayer.Auth,
-            "Client and server disagree on TLS",
-            "Compare the client's sslmode with `SHOW ssl;` and the hostssl/hostnossl lines of pg_hba.conf.");
     public static readonly DiagnosisCause AuthFailed = new("auth_failed", DiagnosisLayer.Auth,
             "Authentication of user {user} fails",
             "Find the method of the matching line (`SELECT line_number, auth_method FROM pg_hba_file_rules;`) and read the server log entry for this connection for the reason.");

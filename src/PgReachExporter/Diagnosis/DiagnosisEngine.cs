@@ -13,6 +13,7 @@ internal static class DiagnosisEngine
     [
         TransportRules.Apply,
         ListenAddressRules.Apply,
+        TlsRules.Apply,
         LoginRules.Apply,
         ServerRules.Apply,
         HbaReloadRules.Apply,

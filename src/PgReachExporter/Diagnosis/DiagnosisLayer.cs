@@ -9,6 +9,9 @@ internal enum DiagnosisLayer
     /// <summary>Name resolution and the path: firewalls, routes, security groups.</summary>
     Network,
 
+    /// <summary>TLS: whether both sides speak it, the versions, the certificates and their names.</summary>
+    Tls,
+
     /// <summary>pg_hba.conf, roles, passwords, databases.</summary>
     Auth,
 
@@ -42,12 +45,13 @@ internal enum Severity
 internal static class DiagnosisLabels
 {
     public static readonly DiagnosisLayer[] Layers =
-        [DiagnosisLayer.Transport, DiagnosisLayer.Network, DiagnosisLayer.Auth, DiagnosisLayer.Capacity, DiagnosisLayer.Server, DiagnosisLayer.Config];
+        [DiagnosisLayer.Transport, DiagnosisLayer.Network, DiagnosisLayer.Tls, DiagnosisLayer.Auth, DiagnosisLayer.Capacity, DiagnosisLayer.Server, DiagnosisLayer.Config];
 
     public static string Label(this DiagnosisLayer layer) => layer switch
     {
         DiagnosisLayer.Transport => "transport",
         DiagnosisLayer.Network => "network",
+        DiagnosisLayer.Tls => "tls",
         DiagnosisLayer.Auth => "auth",
         DiagnosisLayer.Capacity => "capacity",
         DiagnosisLayer.Server => "server",

@@ -25,6 +25,9 @@ internal sealed class FindingSet
         return false;
     }
 
+    /// <summary>Whether a critical finding of the layer is already there.</summary>
+    public bool AnyCritical(DiagnosisLayer layer) => _found.Any(f => f.Key.Layer == layer && f.Value.Severity == Severity.Critical);
+
     public void Add(DiagnosisCause cause, Severity severity, params IEnumerable<string> evidence)
     {
         if (!_found.TryGetValue(cause, out var entry))

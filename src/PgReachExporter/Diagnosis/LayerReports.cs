@@ -31,6 +31,12 @@ internal static class LayerReports
             DiagnosisLayer.Network when open.Count > 0 => Ok(layer, context.Cycle.Dns.Addresses.Length > 0 && !System.Net.IPAddress.TryParse(context.Target.Host, out _)
                 ? $"{context.Target.Host} resolves; path open"
                 : "path open"),
+            DiagnosisLayer.Tls when context.Target.IsUnixSocket => Ok(layer, "local socket, no TLS"),
+            DiagnosisLayer.Tls when context.Cycle.Find<TlsObservation>() is { Result: TlsProbeResult.Handshake, Leaf: { } leaf } tls =>
+                Ok(layer, $"{tls.Protocol}, certificate valid until {leaf.NotAfter.UtcDateTime:yyyy-MM-dd}"),
+            DiagnosisLayer.Tls when context.Cycle.Find<TlsObservation>() is { Result: TlsProbeResult.ServerRefused } =>
+                Ok(layer, $"the server does not offer TLS; sslmode {context.Target.SslModeName} does not require it"),
+            DiagnosisLayer.Tls when loginOk => Ok(layer, $"login passed with sslmode {context.Target.SslModeName}"),
             DiagnosisLayer.Auth when loginOk => Ok(layer, $"login as {context.Target.Username} to {context.Target.Database} accepted"),
             DiagnosisLayer.Capacity when Slots(context) is { } slots => Ok(layer, slots),
             DiagnosisLayer.Capacity when loginOk => Ok(layer, "the login got a connection slot"),

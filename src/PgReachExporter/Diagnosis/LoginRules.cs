@@ -14,13 +14,18 @@ internal static class LoginRules
         {
             LoginResult.Ok => (DiagnosisCause?)null,
             LoginResult.NoHbaEntry => DiagnosisCause.HbaNoEntry,
+            LoginResult.ClientCertificateRejected => DiagnosisCause.TlsClientCertificate,
             LoginResult.HbaReject => DiagnosisCause.HbaReject,
             LoginResult.PasswordFailed => DiagnosisCause.PasswordFailed,
             LoginResult.PasswordMissing => DiagnosisCause.PasswordMissing,
             LoginResult.AuthFailed => DiagnosisCause.AuthFailed,
             LoginResult.RoleMissing => DiagnosisCause.RoleMissing,
             LoginResult.DatabaseMissing => DiagnosisCause.DatabaseMissing,
-            LoginResult.SslRequired or LoginResult.SslUnsupported => DiagnosisCause.SslMismatch,
+            // The TLS probe names a TLS failure more precisely; the login's own words stand when it did not.
+            LoginResult.SslRequired or LoginResult.SslUnsupported or LoginResult.TlsFailed when found.AnyCritical(DiagnosisLayer.Tls) => null,
+            LoginResult.SslRequired => DiagnosisCause.TlsRequiredByServer,
+            LoginResult.SslUnsupported => DiagnosisCause.TlsUnsupportedByServer,
+            LoginResult.TlsFailed => DiagnosisCause.TlsHandshakeFailed,
             LoginResult.TooManyConnections => DiagnosisCause.TooManyConnections,
             LoginResult.ServerStarting => DiagnosisCause.ServerStarting,
             LoginResult.ServerShuttingDown => DiagnosisCause.ServerShuttingDown,
@@ -39,7 +44,7 @@ internal static class LoginRules
             var tcpOpen = failed == DiagnosisCause.ServerUnresponsive || failed == DiagnosisCause.NotPostgres
                 ? context.Cycle.Tcp.Where(t => t.Result == TcpConnectResult.Open).Select(context.Tcp)
                 : [];
-            found.Add(failed, Severity.Critical, [fact, .. tcpOpen]);
+            found.Add(failed, Severity.Critical, [fact, .. tcpOpen, .. TlsHint(context, login)]);
         }
 
         if (login.ServerVersion is { } version && context.Expectations.VersionMajor is { } expected && version.Major != expected)
@@ -47,4 +52,13 @@ internal static class LoginRules
             found.Add(DiagnosisCause.WrongInstance, Severity.Critical, $"login: PostgreSQL {version.Major}, expected {expected}");
         }
     }
+
+    // PostgreSQL says "no pg_hba.conf entry ..., no encryption" also when the only lines for the client are hostssl:
+    // without the rules the login cannot tell which, so the finding says what the attempt lacked and what to try.
+    private static IEnumerable<string> TlsHint(DiagnosisContext context, LoginObservation login) =>
+        login.Result == LoginResult.NoHbaEntry && login.Problem?.Contains("no encryption", StringComparison.Ordinal) == true
+            ? [context.Cycle.Find<TlsObservation>() is { Result: TlsProbeResult.Handshake }
+                ? "the attempt was without TLS (\"no encryption\") and the server offers TLS: if the lines for this client are hostssl, use sslmode=require or stronger"
+                : "the attempt was without TLS (\"no encryption\"): if the lines for this client are hostssl, use sslmode=require or stronger"]
+            : [];
 }

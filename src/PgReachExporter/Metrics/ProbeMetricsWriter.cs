@@ -31,6 +31,11 @@ internal sealed class ProbeMetricsWriter(ReachMetrics metrics) : ICycleOutput
         WriteDns(name, cycle.Dns);
         WriteTcp(name, cycle);
         WriteLogin(name, cycle.Login);
+        if (cycle.Find<TlsObservation>() is { } tls)
+        {
+            WriteTls(name, tls);
+        }
+
         metrics.Up.WithLabels(name).Set(cycle.Up ? 1 : 0);
         metrics.LastProbeTimestamp.WithLabels(name).Set(cycle.StartedAt.ToUnixTimeMilliseconds() / 1000.0);
         metrics.CycleDuration.WithLabels(name).Set(cycle.Duration.TotalSeconds);
@@ -78,6 +83,36 @@ internal sealed class ProbeMetricsWriter(ReachMetrics metrics) : ICycleOutput
             metrics.TcpConnectDuration.WithLabels(name, tcp.Address, tcp.Family).Set(tcp.Duration.TotalSeconds);
             metrics.TcpProbes.Inc(tcp.Result, name);
         }
+    }
+
+    private void WriteTls(string name, TlsObservation tls)
+    {
+        if (tls.Result == TlsProbeResult.NotAttempted)
+        {
+            // Nothing was tried this cycle: the last handshake's figures would pass for fresh ones.
+            ReachMetrics.RemoveSeries(metrics.TlsHandshakeDuration, l => l[0] == name);
+            return;
+        }
+
+        metrics.TlsHandshakeDuration.WithLabels(name).Set(tls.HandshakeDuration.TotalSeconds);
+        if (tls.Result == TlsProbeResult.ServerRefused)
+        {
+            // ssl = off: the server has no certificate to watch any more.
+            ReachMetrics.RemoveSeries(metrics.TlsCertificateExpiry, l => l[0] == name);
+            ReachMetrics.RemoveSeries(metrics.TlsInfo, l => l[0] == name);
+            return;
+        }
+
+        if (tls.Result != TlsProbeResult.Handshake || tls.Leaf is not { } leaf)
+        {
+            // The certificate and version figures stay those of the last completed handshake; the verdict says what failed.
+            return;
+        }
+
+        metrics.TlsCertificateExpiry.WithLabels(name).Set(tls.EarliestExpiry!.Value.ToUnixTimeSeconds());
+        string[] info = [name, tls.Protocol ?? "", tls.Cipher ?? "", leaf.Subject, leaf.Issuer];
+        ReachMetrics.RemoveSeries(metrics.TlsInfo, l => l[0] == name && !l.AsSpan().SequenceEqual(info));
+        metrics.TlsInfo.WithLabels(info).Set(1);
     }
 
     private void WriteLogin(string name, LoginObservation login)

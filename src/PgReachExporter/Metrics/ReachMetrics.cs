@@ -39,6 +39,15 @@ internal sealed class ReachMetrics
             "Number of addresses the target's host resolved to in the last cycle, by address family.", ["target", "family"]));
         DnsLookupDuration = PerTarget(factory.CreateGauge("pgreach_dns_lookup_duration_seconds",
             "Time the last host name lookup took, in seconds (0 for an IP address or a Unix socket).", ["target"]));
+        TlsCertificateExpiry = PerTarget(factory.CreateGauge("pgreach_tls_certificate_expiry_timestamp_seconds",
+            "Unix time of the earliest notAfter in the certificate chain the server presented to the TLS probe (as the blackbox exporter's probe_ssl_earliest_cert_expiry); absent until a handshake completed.",
+            ["target"]));
+        TlsInfo = PerTarget(factory.CreateGauge("pgreach_tls_info",
+            "The TLS probe's last completed handshake: protocol version, cipher suite, the server certificate's subject and issuer; always 1.",
+            ["target", "version", "cipher", "subject", "issuer"]));
+        TlsHandshakeDuration = PerTarget(factory.CreateGauge("pgreach_tls_handshake_duration_seconds",
+            "Time the TLS probe's last handshake took (SSLRequest to finished, or to its failure), in seconds; absent when no handshake was tried.",
+            ["target"]));
         Up = PerTarget(factory.CreateGauge("pgreach_up",
             "1 when the last cycle connected over TCP and logged in successfully, 0 otherwise.", ["target"]));
         LastProbeTimestamp = PerTarget(factory.CreateGauge("pgreach_last_probe_timestamp_seconds",
@@ -136,6 +145,9 @@ internal sealed class ReachMetrics
     }
 
     public OneHotGauge<TcpConnectResult> TcpConnectResult { get; }
+    public Gauge TlsCertificateExpiry { get; }
+    public Gauge TlsInfo { get; }
+    public Gauge TlsHandshakeDuration { get; }
     public Gauge TcpConnectDuration { get; }
     public ResultCounter<TcpConnectResult> TcpProbes { get; }
     public OneHotGauge<LoginResult> LoginResult { get; }

@@ -40,7 +40,29 @@ internal sealed record TargetCycle(
 {
     /// <summary>TCP reached at least one address and the login succeeded.</summary>
     public bool Up => Tcp.Any(t => t.Result == TcpConnectResult.Open) && Login.Succeeded;
+
+    /// <summary>What the registered probes beyond DNS, TCP and login saw this cycle (<c>Probes/ProbeRegistry.cs</c>).</summary>
+    public ImmutableArray<IProbeOutcome> Probes { get; init; } = [];
+
+    /// <summary>The observation of the registered probe that produces <typeparamref name="T"/>, when it ran.</summary>
+    public T? Find<T>() where T : class =>
+        Probes.OfType<ProbeOutcome<T>>().FirstOrDefault()?.Observation;
 }
+
+/// <summary>The outcome of one registered probe in a cycle: its name and its observation.</summary>
+internal interface IProbeOutcome
+{
+    string Probe { get; }
+}
+
+/// <summary>A registered probe's typed observation; read through <see cref="TargetCycle.Find{T}"/>.</summary>
+internal sealed record ProbeOutcome<T>(string Probe, T Observation) : IProbeOutcome where T : class;
+
+/// <summary>
+/// A registered probe that threw (a bug: probes report expected failures as data). The rest of the cycle stands; the
+/// pipeline logs and counts it under its probe stage.
+/// </summary>
+internal sealed record ProbeFailed(string Probe, Exception Error) : IProbeOutcome;
 
 /// <summary>Address family label values.</summary>
 internal static class AddressFamilies

@@ -31,6 +31,10 @@ internal sealed class LoginProbe : IAsyncDisposable
         Database = target.Database,
         Username = target.Username,
         SslMode = target.SslMode,
+        // libpq's sslrootcert, sslcert, sslkey; "system" is the system store, which is Npgsql's own default.
+        RootCertificate = target.Tls.RootCert is { } root && root != TlsDefinition.SystemRoots ? root : null,
+        SslCertificate = target.Tls.Cert,
+        SslKey = target.Tls.Key,
         // Npgsql's default (Prefer) makes a second attempt after a failed GSS-encrypted one: a probe is never retried.
         GssEncryptionMode = GssEncryptionMode.Disable,
         Pooling = false,

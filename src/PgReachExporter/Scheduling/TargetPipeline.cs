@@ -68,6 +68,11 @@ internal sealed partial class TargetPipeline(
             return null;
         }
 
+        foreach (var failed in cycle.Probes.OfType<ProbeFailed>())
+        {
+            Failed(failed.Error, PipelineHealth.Probe, target.Name);
+        }
+
         var hostObservation = await GuardAsync(PipelineHealth.Host, target.Name, () => host.GatherAsync(target, cycle, stopping), stopping).ConfigureAwait(false);
         var serverEvidence = await GuardAsync(PipelineHealth.Server, target.Name, () => server.GatherAsync(target, stopping), stopping).ConfigureAwait(false);
         Verdict? verdict = null;

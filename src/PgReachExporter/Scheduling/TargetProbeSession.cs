@@ -8,7 +8,8 @@ using PgReachExporter.Probes;
 namespace PgReachExporter.Scheduling;
 
 /// <summary>
-/// Runs one probe cycle of one target: DNS then a TCP connect to every address, and in parallel a login.
+/// Runs one probe cycle of one target: DNS then a TCP connect to every address, and in parallel a login; after the
+/// transport step, the registered probes (<see cref="ProbeRegistry"/>) on what it found, still alongside the login.
 /// The session owns the per-target probe resources; the caller owns the schedule.
 /// </summary>
 internal sealed class TargetProbeSession : IAsyncDisposable
@@ -17,6 +18,7 @@ internal sealed class TargetProbeSession : IAsyncDisposable
     private readonly DnsProbe _dns;
     private readonly TcpConnectProbe _tcp;
     private readonly LoginProbe _login;
+    private readonly IReadOnlyList<ITargetProbe> _probes;
     private readonly TimeProvider _time;
 
     public TargetProbeSession(TargetDefinition target, TimeProvider time)
@@ -26,6 +28,7 @@ internal sealed class TargetProbeSession : IAsyncDisposable
         _dns = new DnsProbe(time);
         _tcp = new TcpConnectProbe(time);
         _login = new LoginProbe(target, time, new PostgresGreetingProbe(time));
+        _probes = ProbeRegistry.For(target, time);
     }
 
     public async Task<TargetCycle> RunAsync(CancellationToken stopping)
@@ -34,9 +37,27 @@ internal sealed class TargetProbeSession : IAsyncDisposable
         var started = _time.GetTimestamp();
         var login = _login.LoginAsync(stopping);
         var (dns, tcp) = await ProbeTransportAsync(stopping).ConfigureAwait(false);
+        var transport = new TransportSeen(dns, tcp);
+        var outcomes = await Task.WhenAll(_probes.Select(p => RunGuardedAsync(p, transport, stopping))).ConfigureAwait(false);
         var loginObservation = await login.ConfigureAwait(false);
         var duration = _time.GetElapsedTime(started);
-        return new TargetCycle(_target.Name, startedAt, duration, dns, tcp, loginObservation, Overran: duration > _target.Interval);
+        return new TargetCycle(_target.Name, startedAt, duration, dns, tcp, loginObservation, Overran: duration > _target.Interval)
+        {
+            Probes = [.. outcomes],
+        };
+    }
+
+    private static async Task<IProbeOutcome> RunGuardedAsync(ITargetProbe probe, TransportSeen transport, CancellationToken stopping)
+    {
+        try
+        {
+            return await probe.RunAsync(transport, stopping).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
+        {
+            // One probe's bug never costs the cycle what the other probes saw.
+            return new ProbeFailed(probe.Name, ex);
+        }
     }
 
     private async Task<(DnsObservation, ImmutableArray<TcpObservation>)> ProbeTransportAsync(CancellationToken stopping)
@@ -58,5 +79,12 @@ internal sealed class TargetProbeSession : IAsyncDisposable
         return (dns, [.. await Task.WhenAll(attempts).ConfigureAwait(false)]);
     }
 
-    public ValueTask DisposeAsync() => _login.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _login.DisposeAsync().ConfigureAwait(false);
+        foreach (var probe in _probes)
+        {
+            await probe.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 }

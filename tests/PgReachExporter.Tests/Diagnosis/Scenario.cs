@@ -36,6 +36,9 @@ internal sealed record Scenario
     public HostEvidence? Host { get; init; }
     public TargetExpectations? Expectations { get; init; }
 
+    /// <summary>What the TLS probe saw; null: it did not run.</summary>
+    public TlsObservation? Tls { get; init; }
+
     public static Scenario Healthy => new();
 
     public Scenario WithTcp(params TcpObservation[] tcp) => this with { Tcp = [.. tcp] };
@@ -49,7 +52,10 @@ internal sealed record Scenario
         Dns ?? new DnsObservation(DnsLookupResult.Ok, [.. Tcp.Where(t => t.Family != AddressFamilies.Unix).Select(t => IPAddress.Parse(t.Address))], TimeSpan.FromMilliseconds(1), null),
         Tcp,
         Login,
-        Overran: false);
+        Overran: false)
+    {
+        Probes = Tls is null ? [] : [new ProbeOutcome<TlsObservation>("tls", Tls)],
+    };
 
     public DiagnosisInput Input => new(Target, Cycle, Server, Host, Expectations);
 

@@ -1,0 +1,233 @@
+using System.Net;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using PgReachExporter.Configuration;
+using PgReachExporter.Diagnosis;
+using PgReachExporter.HostSignals;
+using PgReachExporter.IntegrationTests.Infrastructure;
+using PgReachExporter.Observations;
+using PgReachExporter.Scheduling;
+using Xunit;
+
+namespace PgReachExporter.IntegrationTests.Tls;
+
+/// <summary>
+/// The TLS layer on real clusters with certificates the test makes: each failure an engineer would otherwise find with
+/// <c>openssl s_client -starttls postgres</c> is named by its own cause, with the certificate's facts as evidence.
+/// </summary>
+[Collection(PostgreSqlCollection.Name)]
+public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
+{
+    private const string Password = "tls-test-secret";
+    private readonly TestPki _pki = TestPki.Create("tls");
+
+    public void Dispose() => _pki.Dispose();
+
+    [Fact]
+    public async Task A_trusted_certificate_for_the_dialled_address_passes_verify_full_and_is_read_off_the_handshake()
+    {
+        var (cert, key, certificate) = _pki.IssueServer("good");
+        await using var cluster = await StartAsync(TestPki.ServerSettings(cert, key));
+
+        var record = await RunOnceAsync(Target(cluster, SslMode.VerifyFull, _pki.CaFile));
+
+        var tls = Assert.IsType<TlsObservation>(record.Cycle.Find<TlsObservation>());
+        Assert.Equal(TlsProbeResult.Handshake, tls.Result);
+        Assert.StartsWith("TLSv1.", tls.Protocol);
+        Assert.Equal(certificate.NotAfter.ToUniversalTime(), tls.EarliestExpiry!.Value.UtcDateTime, TimeSpan.FromSeconds(1));
+        Assert.Equal(TlsTrust.Trusted, tls.Judgement!.Trust);
+        Assert.True(tls.Judgement.NameMatches);
+        Assert.Equal(LoginResult.Ok, record.Cycle.Login.Result);
+        Assert.Equal(["ok"], Causes(record));
+    }
+
+    [Fact]
+    public async Task An_expired_certificate_is_named_critical_for_verify_full_and_a_warning_for_prefer()
+    {
+        var (cert, key, _) = _pki.IssueServer("expired", notBefore: DateTimeOffset.UtcNow.AddDays(-30), notAfter: DateTimeOffset.UtcNow.AddDays(-2));
+        await using var cluster = await StartAsync(TestPki.ServerSettings(cert, key));
+
+        var verifying = await RunOnceAsync(Target(cluster, SslMode.VerifyFull, _pki.CaFile));
+        var finding = Finding(verifying, "tls_certificate_expired");
+        Assert.Equal(Severity.Critical, finding.Severity);
+        Assert.Contains(finding.Evidence, e => e.Contains("expired", StringComparison.Ordinal) && e.Contains("days ago", StringComparison.Ordinal));
+        Assert.NotEqual(LoginResult.Ok, verifying.Cycle.Login.Result);
+        Assert.DoesNotContain("login_error", Causes(verifying));
+
+        var preferring = await RunOnceAsync(Target(cluster, SslMode.Prefer, rootCert: null));
+        Assert.Equal(Severity.Warning, Finding(preferring, "tls_certificate_expired").Severity);
+        Assert.Equal(LoginResult.Ok, preferring.Cycle.Login.Result);
+    }
+
+    [Fact]
+    public async Task A_certificate_from_another_authority_is_untrusted_and_the_evidence_names_its_issuer()
+    {
+        var (cert, key, _) = _pki.IssueServer("other-ca");
+        await using var cluster = await StartAsync(TestPki.ServerSettings(cert, key));
+        using var otherAuthority = TestPki.Create("rotated");
+
+        var record = await RunOnceAsync(Target(cluster, SslMode.VerifyCA, otherAuthority.CaFile));
+
+        var finding = Finding(record, "tls_certificate_untrusted");
+        Assert.Equal(Severity.Critical, finding.Severity);
+        Assert.Contains(finding.Evidence, e => e.Contains("CN=PgReach tls CA", StringComparison.Ordinal));
+        Assert.NotEqual(LoginResult.Ok, record.Cycle.Login.Result);
+    }
+
+    [Fact]
+    public async Task A_certificate_without_the_dialled_name_fails_verify_full_and_the_evidence_lists_its_names()
+    {
+        var (cert, key, _) = _pki.IssueServer("wrong-name", commonName: "db.internal.example", dnsNames: ["db.internal.example"], addresses: []);
+        await using var cluster = await StartAsync(TestPki.ServerSettings(cert, key));
+
+        var full = await RunOnceAsync(Target(cluster, SslMode.VerifyFull, _pki.CaFile));
+        var finding = Finding(full, "tls_hostname_mismatch");
+        Assert.Equal(Severity.Critical, finding.Severity);
+        Assert.Contains(finding.Evidence, e => e.Contains("db.internal.example", StringComparison.Ordinal) && e.Contains("127.0.0.1", StringComparison.Ordinal));
+
+        // verify-ca does not compare names: the same server is fine for it.
+        var ca = await RunOnceAsync(Target(cluster, SslMode.VerifyCA, _pki.CaFile));
+        Assert.Equal(["ok"], Causes(ca));
+    }
+
+    [Fact]
+    public async Task A_server_with_ssl_off_is_named_when_the_client_requires_tls()
+    {
+        await using var cluster = await StartAsync(new Dictionary<string, string> { ["ssl"] = "off" });
+
+        var record = await RunOnceAsync(Target(cluster, SslMode.Require, rootCert: null));
+
+        Assert.Equal(TlsProbeResult.ServerRefused, record.Cycle.Find<TlsObservation>()!.Result);
+        Assert.Equal(Severity.Critical, Finding(record, "tls_unsupported_by_server").Severity);
+    }
+
+    [Fact]
+    public async Task A_plain_login_refused_by_hostssl_only_rules_says_it_lacked_tls_and_a_tls_login_gets_in()
+    {
+        var (cert, key, _) = _pki.IssueServer("hostssl");
+        await using var cluster = await StartAsync(TestPki.ServerSettings(cert, key), ["hostssl all all 127.0.0.1/32 scram-sha-256"]);
+
+        // PostgreSQL answers "no pg_hba.conf entry ..., no encryption": the same words as for a client no line names.
+        var plain = await RunOnceAsync(Target(cluster, SslMode.Disable, rootCert: null) with { Tls = new TlsDefinition { Probe = true } });
+        Assert.Equal(LoginResult.NoHbaEntry, plain.Cycle.Login.Result);
+        Assert.Contains(Finding(plain, "hba_no_entry").Evidence, e => e.Contains("without TLS", StringComparison.Ordinal) && e.Contains("server offers TLS", StringComparison.Ordinal));
+
+        var encrypted = await RunOnceAsync(Target(cluster, SslMode.Require, rootCert: null));
+        Assert.Equal(["ok"], Causes(encrypted));
+    }
+
+    [Fact]
+    public async Task A_server_that_requires_a_client_certificate_is_named_without_one_and_admits_with_one()
+    {
+        var (cert, key, _) = _pki.IssueServer("clientcert");
+        await using var cluster = await StartAsync(TestPki.ServerSettings(cert, key, _pki.CaFile),
+            ["hostssl all all 127.0.0.1/32 scram-sha-256 clientcert=verify-ca"]);
+
+        // The server asks for a certificate in the handshake but decides at the pg_hba line: the login says so.
+        var without = await RunOnceAsync(Target(cluster, SslMode.VerifyFull, _pki.CaFile));
+        Assert.Equal(LoginResult.ClientCertificateRejected, without.Cycle.Login.Result);
+        Assert.Equal(Severity.Critical, Finding(without, "tls_client_certificate_required_or_rejected").Severity);
+
+        // A certificate from an authority the server does not trust ends the handshake itself.
+        using var stranger = TestPki.Create("stranger");
+        var (strangerCert, strangerKey, _) = stranger.IssueClient("stranger-client", "app");
+        var untrusted = await RunOnceAsync(Target(cluster, SslMode.VerifyFull, _pki.CaFile) with
+        {
+            Tls = new TlsDefinition { RootCert = _pki.CaFile, Cert = strangerCert, Key = strangerKey },
+        });
+        Assert.Equal(TlsProbeResult.ClientCertificateRejected, untrusted.Cycle.Find<TlsObservation>()!.Result);
+        Assert.Equal(Severity.Critical, Finding(untrusted, "tls_client_certificate_required_or_rejected").Severity);
+
+        var (clientCert, clientKey, _) = _pki.IssueClient("app-client", "app");
+        var with = await RunOnceAsync(Target(cluster, SslMode.VerifyFull, _pki.CaFile) with
+        {
+            Tls = new TlsDefinition { RootCert = _pki.CaFile, Cert = clientCert, Key = clientKey },
+        });
+        Assert.Equal(TlsProbeResult.Handshake, with.Cycle.Find<TlsObservation>()!.Result);
+        Assert.Equal(LoginResult.Ok, with.Cycle.Login.Result);
+        Assert.Equal(["ok"], Causes(with));
+    }
+
+    [Fact]
+    public async Task A_certificate_inside_the_warning_window_is_a_warning_while_logins_still_work()
+    {
+        var (cert, key, _) = _pki.IssueServer("expiring", notAfter: DateTimeOffset.UtcNow.AddDays(5));
+        await using var cluster = await StartAsync(TestPki.ServerSettings(cert, key));
+
+        var record = await RunOnceAsync(Target(cluster, SslMode.VerifyFull, _pki.CaFile));
+
+        var finding = Finding(record, "tls_certificate_expiring");
+        Assert.Equal(Severity.Warning, finding.Severity);
+        Assert.Contains(finding.Evidence, e => e.Contains("in 4 days", StringComparison.Ordinal) || e.Contains("in 5 days", StringComparison.Ordinal));
+        Assert.Equal(LoginResult.Ok, record.Cycle.Login.Result);
+        Assert.True(record.Cycle.Up);
+    }
+
+    [Fact]
+    public async Task Versions_that_do_not_overlap_are_a_protocol_mismatch()
+    {
+        var (cert, key, _) = _pki.IssueServer("old-protocol");
+        var settings = TestPki.ServerSettings(cert, key);
+        settings["ssl_min_protocol_version"] = "TLSv1";
+        settings["ssl_max_protocol_version"] = "TLSv1.1";
+        await using var cluster = await StartAsync(settings);
+
+        var record = await RunOnceAsync(Target(cluster, SslMode.Require, rootCert: null));
+
+        Assert.Equal(TlsProbeResult.ProtocolMismatch, record.Cycle.Find<TlsObservation>()!.Result);
+        Assert.Equal(Severity.Critical, Finding(record, "tls_protocol_mismatch").Severity);
+    }
+
+    private async Task<PostgresCluster> StartAsync(Dictionary<string, string> settings, IReadOnlyList<string>? hba = null)
+    {
+        var cluster = await clusters.NewClusterAsync(new ClusterOptions
+        {
+            ExtraConfig = settings,
+            HbaLines = hba ?? ["host all all 127.0.0.1/32 scram-sha-256"],
+        });
+        await cluster.CreateRoleAsync("app", Password);
+        return cluster;
+    }
+
+    private static TargetDefinition Target(PostgresCluster cluster, SslMode mode, string? rootCert) => new()
+    {
+        Name = "tls",
+        Host = "127.0.0.1",
+        Port = cluster.Port,
+        Database = "postgres",
+        Username = "app",
+        Password = new LiteralPassword(Password),
+        SslMode = mode,
+        Tls = new TlsDefinition { RootCert = rootCert },
+        ConnectTimeout = TimeSpan.FromSeconds(3),
+        Interval = TimeSpan.FromSeconds(15),
+    };
+
+    /// <summary>One cycle of the agent's own pipeline, as `diagnose` runs it.</summary>
+    private static async Task<CycleRecord> RunOnceAsync(TargetDefinition target)
+    {
+        var time = TimeProvider.System;
+        await using var server = new OneShotServerEvidence(time, NullLoggerFactory.Instance);
+        var pipeline = new TargetPipeline(new OneShotHostEvidence(new ListenerTables(time: time), time), server, [], new PipelineHealth(),
+            NullLogger<TargetPipeline>.Instance);
+        pipeline.TargetAdded(target);
+        await using var session = new TargetProbeSession(target, time);
+        try
+        {
+            var record = await pipeline.RunCycleAsync(target, session, CancellationToken.None);
+            Assert.NotNull(record?.Verdict);
+            return record!;
+        }
+        finally
+        {
+            pipeline.TargetRemoved(target.Name);
+        }
+    }
+
+    private static string[] Causes(CycleRecord record) => [.. record.Verdict!.Findings.Select(f => f.Cause.Label)];
+
+    private static Finding Finding(CycleRecord record, string cause) =>
+        record.Verdict!.Findings.SingleOrDefault(f => f.Cause.Label == cause)
+        ?? throw new Xunit.Sdk.XunitException($"no {cause} finding; found {string.Join(", ", Causes(record))}: " +
+            string.Join(" | ", record.Verdict.Findings.SelectMany(f => f.Evidence)));
+}
