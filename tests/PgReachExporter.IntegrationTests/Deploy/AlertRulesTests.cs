@@ -3,7 +3,7 @@ namespace PgReachExporter.IntegrationTests.Deploy;
 public sealed class AlertRulesTests
 {
     private static readonly HashSet<string> Severities = ["page", "warning"];
-    private static readonly HashSet<string> Layers = ["transport", "network", "auth", "capacity", "server", "config", "monitoring"];
+    private static readonly HashSet<string> Layers = ["transport", "network", "tls", "auth", "capacity", "server", "config", "monitoring"];
 
     private readonly PrometheusRuleFile _rules = PrometheusRuleFile.Load(RepositoryLayout.AlertRules);
 

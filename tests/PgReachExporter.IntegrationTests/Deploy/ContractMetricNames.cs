@@ -12,6 +12,7 @@ internal static class ContractMetricNames
         "pgreach_probe_cycle_duration_seconds", "pgreach_probe_overruns_total", "pgreach_targets", "pgreach_build_info",
         "pgreach_config_last_reload_successful", "pgreach_config_last_reload_success_timestamp_seconds",
         "pgreach_agent_stage_failures_total",
+        "pgreach_tls_certificate_expiry_timestamp_seconds", "pgreach_tls_info", "pgreach_tls_handshake_duration_seconds",
 
         // server side, over the monitoring connection
         "pgreach_monitoring_up", "pgreach_server_check_result", "pgreach_setting_pending_restart", "pgreach_server_info",

@@ -97,6 +97,7 @@ public sealed class DashboardTests
     [InlineData("connections against max", "pgreach_connections", "pgreach_max_connections")]
     [InlineData("log events", "pgreach_log_events_total")]
     [InlineData("verdicts", "pgreach_diagnosis")]
+    [InlineData("TLS certificates and handshakes", "pgreach_tls_certificate_expiry_timestamp_seconds", "pgreach_tls_info", "pgreach_tls_handshake_duration_seconds")]
     public void Dashboard_shows(string topic, params string[] metrics)
     {
         var shown = _dashboard.Queries.SelectMany(query => PromQlMetricNames.In(query.Expression)).ToHashSet();

@@ -178,10 +178,59 @@ public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
         Assert.Equal(Severity.Critical, Finding(record, "tls_protocol_mismatch").Severity);
     }
 
-    private async Task<PostgresCluster> StartAsync(Dictionary<string, string> settings, IReadOnlyList<string>? hba = null)
+    [Fact]
+    public async Task The_agent_exports_the_earliest_expiry_the_handshake_and_the_expiring_cause_and_drops_them_with_the_target()
+    {
+        var (cert, key, certificate) = _pki.IssueServer("agent", notAfter: DateTimeOffset.UtcNow.AddDays(6));
+        await using var cluster = await StartAsync(TestPki.ServerSettings(cert, key));
+        var target = Agent.RunningAgent.Target("tls-agent", "127.0.0.1", cluster.Port, password: Password, sslMode: "VerifyFull", timeout: "2s", interval: "3s");
+        target["SslRootCert"] = _pki.CaFile;
+        await using var agent = await Agent.RunningAgent.StartAsync(Agent.RunningAgent.Config(target));
+
+        var scrape = await agent.WaitForAsync(s => s.Value("pgreach_diagnosis", "target=tls-agent", "cause=tls_certificate_expiring") == 1,
+            TimeSpan.FromSeconds(20), "the expiring certificate's cause");
+
+        Assert.Equal(new DateTimeOffset(certificate.NotAfter.ToUniversalTime()).ToUnixTimeSeconds(),
+            scrape.Value("pgreach_tls_certificate_expiry_timestamp_seconds", "target=tls-agent"));
+        var info = Assert.Single(scrape.Find("pgreach_tls_info", "target=tls-agent"));
+        Assert.StartsWith("TLSv1.", info["version"]);
+        Assert.Equal("CN=localhost", info["subject"]);
+        Assert.Equal("CN=PgReach tls CA", info["issuer"]);
+        Assert.True(scrape.Value("pgreach_tls_handshake_duration_seconds", "target=tls-agent") > 0);
+        Assert.Equal("ok", scrape.Current("pgreach_login_result", "target=tls-agent"));
+        Assert.DoesNotContain(Password, scrape.Text, StringComparison.Ordinal);
+
+        await File.WriteAllTextAsync(agent.ConfigFile, System.Text.Json.JsonSerializer.Serialize(Agent.RunningAgent.Config(
+            Agent.RunningAgent.Target("other", "127.0.0.1", cluster.Port, password: Password, sslMode: "Disable"))));
+        await agent.WaitForAsync(s => !s.Find("pgreach_tls_info", "target=tls-agent").Any()
+            && s.Value("pgreach_tls_certificate_expiry_timestamp_seconds", "target=tls-agent") is null, TimeSpan.FromSeconds(20), "the removed target's TLS series gone");
+    }
+
+    [Theory]
+    [InlineData(17, true)]
+    [InlineData(18, true)]
+    [InlineData(16, false)]
+    public async Task The_direct_handshake_works_from_postgresql_17_and_fails_before_it(int major, bool accepted)
+    {
+        var (cert, key, _) = _pki.IssueServer($"direct-{major}");
+        await using var cluster = await StartAsync(TestPki.ServerSettings(cert, key), major: major);
+
+        var record = await RunOnceAsync(Target(cluster, SslMode.VerifyFull, _pki.CaFile) with
+        {
+            Tls = new TlsDefinition { RootCert = _pki.CaFile, DirectHandshake = true },
+        });
+
+        var tls = record.Cycle.Find<TlsObservation>()!;
+        Assert.True(tls.DirectHandshake);
+        Assert.Equal(accepted ? TlsProbeResult.Handshake : TlsProbeResult.HandshakeFailed, tls.Result);
+        Assert.Equal(accepted, record.Verdict!.Findings.All(f => f.Layer != DiagnosisLayer.Tls));
+    }
+
+    private async Task<PostgresCluster> StartAsync(Dictionary<string, string> settings, IReadOnlyList<string>? hba = null, int? major = null)
     {
         var cluster = await clusters.NewClusterAsync(new ClusterOptions
         {
+            Major = major,
             ExtraConfig = settings,
             HbaLines = hba ?? ["host all all 127.0.0.1/32 scram-sha-256"],
         });
