@@ -43,10 +43,9 @@ public sealed class PendingChangeTests(ClusterFixture fixture)
         await HbaEdits.WritePendingAsync(cluster, ["host all all ::1/128 scram-sha-256", "host all all 10.0.9.0/24 scram-sha-256"]);
 
         var scrape = await agent.WaitForAsync(
-            s => Causes(s).Contains("hba_reload_would_lock_out") && Causes(s).Contains("hba_reload_would_admit"), Bound, "the pending edit judged");
+            s => Causes(s).Contains("hba_reload_would_lock_out") && Causes(s).Contains("hba_reload_would_admit") && LoginOk(s), Bound, "the pending edit judged");
         Assert.Equal((1, 0), Sides(scrape, "probe"));
         Assert.Equal((0, 1), Sides(scrape, "batch"));
-        Assert.Equal("ok", scrape.Current("pgreach_login_result", "target=orders"));
         var findings = await FindingsAsync(agent);
         var lockOut = findings["hba_reload_would_lock_out"];
         Assert.Equal("critical", lockOut.Severity);
@@ -97,7 +96,6 @@ public sealed class PendingChangeTests(ClusterFixture fixture)
 
         var okBefore = scrape.Value("pgreach_login_probes_total", "target=orders", "result=ok") ?? 0;
         scrape = await agent.WaitForAsync(s => s.Value("pgreach_login_probes_total", "target=orders", "result=ok") >= okBefore + 3, Bound, "logins after the failed reload");
-        Assert.Equal("ok", scrape.Current("pgreach_login_result", "target=orders"));
         Assert.Equal((1, 1), Sides(scrape, "probe"));
 
         // The reload was tried: no longer a forecast but the state, which hba_syntax_errors says; still judged by the old rules.
@@ -117,9 +115,9 @@ public sealed class PendingChangeTests(ClusterFixture fixture)
 
         await using var agent = await RunningAgent.StartAsync(Config(Target("orders", cluster, Superuser(cluster), [Probe])));
 
-        var scrape = await agent.WaitForAsync(s => Sides(s, "probe") == (-1, 0) && Causes(s).Contains("hba_reload_pending"), Bound, "the pending edit at start");
+        // The old rules still admit the probe: its login works while the agent cannot tell what a reload changes.
+        var scrape = await agent.WaitForAsync(s => Sides(s, "probe") == (-1, 0) && Causes(s).Contains("hba_reload_pending") && LoginOk(s), Bound, "the pending edit at start");
         Assert.DoesNotContain("hba_reload_would_lock_out", Causes(scrape));
-        Assert.Equal("ok", scrape.Current("pgreach_login_result", "target=orders"));
         var pending = (await FindingsAsync(agent))["hba_reload_pending"];
         Assert.Contains(pending.Evidence, e => e.Contains("rules in force are unknown", StringComparison.Ordinal));
         Assert.Contains(pending.Evidence, e => e.StartsWith("after a reload: client probe (", StringComparison.Ordinal)
@@ -191,6 +189,9 @@ public sealed class PendingChangeTests(ClusterFixture fixture)
     private static (int Now, int AfterReload) Sides(Scrape scrape, string client) => (
         (int)(scrape.Value("pgreach_hba_client_allowed", "target=orders", $"client={client}") ?? int.MinValue),
         (int)(scrape.Value("pgreach_hba_client_allowed_after_reload", "target=orders", $"client={client}") ?? int.MinValue));
+
+    // A probe under a 500 ms timeout on a loaded machine may time out once: wait for a good login, never assert the latest one.
+    private static bool LoginOk(Scrape scrape) => scrape.Current("pgreach_login_result", "target=orders") == "ok";
 
     private static List<string?> Causes(Scrape scrape) => [.. scrape.Find("pgreach_diagnosis", "target=orders").Select(s => s["cause"])];
 
