@@ -139,12 +139,24 @@ internal sealed class DiagnosisCause : IComparable<DiagnosisCause>
     public static readonly DiagnosisCause HbaSyntaxErrors = new("hba_syntax_errors", DiagnosisLayer.Config,
             "pg_hba.conf has lines the server cannot parse",
             "List them with `SELECT file_name, line_number, error FROM pg_hba_file_rules WHERE error IS NOT NULL;`, fix them, then " + Reload + "; until the file loads the server keeps its previous rules and will not start with it.");
+    public static readonly DiagnosisCause HbaReloadWouldLockOut = new("hba_reload_would_lock_out", DiagnosisLayer.Config,
+            "A reload of the changed pg_hba.conf would lock out an expected client",
+            "Do not reload yet: compare the file with the line that admits the client now (`SELECT line_number, type, database, user_name, address, auth_method FROM pg_hba_file_rules;` shows the file on disk), restore or add the client's line, then " + Reload + ".");
+    public static readonly DiagnosisCause HbaReloadWouldFail = new("hba_reload_would_fail", DiagnosisLayer.Config,
+            "pg_hba.conf on disk would not load: a reload keeps the old rules",
+            "Fix the lines listed (`SELECT file_name, line_number, error FROM pg_hba_file_rules WHERE error IS NOT NULL;`), then " + Reload + " and check the log for \"pg_hba.conf was not reloaded\"; a restart with this file would fail.");
+    public static readonly DiagnosisCause RestartWouldUnbind = new("restart_would_unbind", DiagnosisLayer.Config,
+            "A restart would stop listening where clients connect",
+            "Do not restart yet: compare `SELECT name, setting, sourcefile, sourceline FROM pg_file_settings WHERE name IN ('listen_addresses', 'port');` with `SHOW listen_addresses; SHOW port;`, keep the probed address and port in the new value (or `ALTER SYSTEM RESET` it), then restart.");
     public static readonly DiagnosisCause HbaReloadPending = new("hba_reload_pending", DiagnosisLayer.Config,
             "pg_hba.conf changed after the last reload: its rules are not in force",
             "Run " + Reload + " (or `pg_ctl reload`), then check `SELECT * FROM pg_hba_file_rules WHERE error IS NOT NULL;`.");
     public static readonly DiagnosisCause ListenAddressesPendingRestart = new("listen_addresses_pending_restart", DiagnosisLayer.Config,
             "A changed listen_addresses or port waits for a restart",
             "Check `SELECT name, setting FROM pg_settings WHERE pending_restart;`, then restart PostgreSQL (a reload is not enough); plan for the dropped connections.");
+    public static readonly DiagnosisCause HbaReloadWouldAdmit = new("hba_reload_would_admit", DiagnosisLayer.Config,
+            "A reload of the changed pg_hba.conf would admit an expected client refused now",
+            "If that is the intent, run " + Reload + "; the client can log in after it.");
 
     public static readonly DiagnosisCause Ok = new("ok", DiagnosisLayer.All,
             "Reachable: TCP and login to {endpoint} succeed",

@@ -16,6 +16,8 @@ internal static class DiagnosisEngine
         TlsRules.Apply,
         LoginRules.Apply,
         ServerRules.Apply,
+        HbaReloadRules.Apply,
+        RestartRules.Apply,
     ];
 
     public static Verdict Diagnose(DiagnosisInput input)

@@ -77,7 +77,8 @@ internal sealed record ListenerView(ImmutableArray<BoundAddress> OnPort, Immutab
         return new([.. bound], [.. elsewhere.Select(Bind)], bound.All(b => b.Address is not null), [.. evidence]);
     }
 
-    private static ListenerView FromSetting(int port, string setting, int serverPort)
+    /// <summary>What a listen_addresses and port would bind, seen from the target's port.</summary>
+    public static ListenerView FromSetting(int port, string setting, int serverPort)
     {
         var addresses = setting.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .SelectMany(Expand).ToImmutableArray();

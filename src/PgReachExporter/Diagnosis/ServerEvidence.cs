@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using PgReachExporter.Observations;
 
 namespace PgReachExporter.Diagnosis;
 
@@ -40,6 +41,18 @@ internal sealed record ServerEvidence
     /// <summary>What the rules in force do with each client the target expects to admit.</summary>
     public ImmutableArray<ExpectedClientDecision> ExpectedClientDecisions { get; init; } = [];
 
+    /// <summary>What a reload of pg_hba.conf would do; null when the file on disk is what the server enforces (or that is unknown).</summary>
+    public HbaReloadEffect? HbaReload { get; init; }
+
+    /// <summary>listen_addresses as a restart would set it; null unless it is pending restart and the files could be read.</summary>
+    public FileSetting? ListenAddressesAfterRestart { get; init; }
+
+    /// <summary>port as a restart would set it; null unless it is pending restart and the files could be read.</summary>
+    public FileSetting? PortAfterRestart { get; init; }
+
+    /// <summary>Why the values a restart would set are unknown (the file_settings check failed); null otherwise.</summary>
+    public string? AfterRestartProblem { get; init; }
+
     /// <summary>Connections held by client backends (pg_stat_activity WHERE backend_type = 'client backend').</summary>
     public int? ClientConnections { get; init; }
 
@@ -61,6 +74,26 @@ internal sealed record ServerEvidence
     /// <summary>pg_postmaster_start_time().</summary>
     public DateTimeOffset? PostmasterStartTime { get; init; }
 }
+
+/// <summary>pg_hba.conf on disk differs from the rules in force: what a reload would do.</summary>
+/// <param name="ReloadPending">An edit waits for a reload (false: the file on disk would not load and a reload already failed).</param>
+/// <param name="WouldFail">The file on disk has lines the server cannot parse: a reload keeps the rules in force.</param>
+/// <param name="FailingLines">Those lines.</param>
+/// <param name="InForceReadAt">When the rules in force were read; null when the change was pending before the agent first looked (unknown).</param>
+/// <param name="Clients">Each expected client in force and after a reload.</param>
+internal sealed record HbaReloadEffect(
+    bool ReloadPending,
+    bool WouldFail,
+    ImmutableArray<HbaRuleError> FailingLines,
+    DateTimeOffset? InForceReadAt,
+    ImmutableArray<ExpectedClientChange> Clients)
+{
+    public bool InForceKnown => InForceReadAt is not null;
+}
+
+/// <summary>One expected client under the rules in force and under the rules a reload would leave in force.</summary>
+/// <param name="Client">The client as messages name it.</param>
+internal sealed record ExpectedClientChange(string Client, ExpectedClientDecision InForce, ExpectedClientDecision AfterReload);
 
 /// <summary>One hba line the server cannot parse.</summary>
 /// <param name="File">The file it is in (pg_hba_file_rules.file_name, 15+); null when unknown.</param>

@@ -32,6 +32,10 @@ internal static class ServerEvidenceMapper
             HbaFileLoadable = rules?.Loadable,
             HbaReloadPending = view.HbaReload?.Value?.ReloadPending,
             ExpectedClientDecisions = Decisions(view.Hba, settings?.HbaFile),
+            HbaReload = ReloadEffect(view, rules, settings?.HbaFile),
+            ListenAddressesAfterRestart = AfterRestart(settings, view.FileSettings?.Value?.ListenAddresses, ServerSettings.ListenAddressesName),
+            PortAfterRestart = AfterRestart(settings, view.FileSettings?.Value?.Port, ServerSettings.PortName),
+            AfterRestartProblem = view.FileSettings is { Succeeded: false } failed ? $"{CheckName<FileSettings>(view)}: {failed.Result.Label()} ({failed.Problem})" : null,
             ClientConnections = connections?.Total,
             MaxConnections = settings?.MaxConnections,
             ReservedConnections = settings?.SuperuserReservedConnections is { } superuser ? superuser + (settings.ReservedConnections ?? 0) : null,
@@ -41,6 +45,39 @@ internal static class ServerEvidenceMapper
             PostmasterStartTime = identity?.PostmasterStartTime,
         };
     }
+
+    private static string? CheckName<T>(ServerView view)
+        where T : class => view.Runs.FirstOrDefault(r => r.Outcome is CheckOutcome<T>)?.Check;
+
+    private static FileSetting? AfterRestart(ServerSettings? settings, FileSetting? file, string name) =>
+        settings is not null && settings.IsPendingRestart(name) ? file : null;
+
+    private static HbaReloadEffect? ReloadEffect(ServerView view, HbaFileRules? rules, string? mainFile)
+    {
+        if (view.HbaPending is not { } pending || rules is null)
+        {
+            return null;
+        }
+
+        var inForce = view.Hba?.Clients ?? [];
+        var after = view.HbaAfterReload?.Clients ?? [];
+        var clients = inForce.Select(now => (Now: now, After: after.FirstOrDefault(a => a.ClientName == now.ClientName)))
+            .Where(pair => pair.After is not null)
+            .Select(pair => new ExpectedClientChange(Name(pair.Now, pair.After!), Decision(pair.Now, mainFile), Decision(pair.After!, mainFile)));
+        return new HbaReloadEffect(
+            pending.ReloadPending,
+            pending.WouldFail,
+            [.. rules.ErrorRows.Where(r => r.Type is null).Select(r => new HbaRuleError(r.FileName, r.LineNumber, r.Error!))],
+            pending.InForceReadAt,
+            [.. clients]);
+    }
+
+    private static string Name(ExpectedClientResult now, ExpectedClientResult after) =>
+        (now.Decision ?? after.Decision) is { } decision ? $"client {now.ClientName} ({decision.Client.Describe()})" : $"client {now.ClientName}";
+
+    private static ExpectedClientDecision Decision(ExpectedClientResult result, string? mainFile) => result.Decision is { } decision
+        ? Decision(result, decision, mainFile)
+        : new ExpectedClientDecision($"client {result.ClientName}", ExpectedClientOutcome.Unknown);
 
     private static ImmutableArray<ExpectedClientDecision> Decisions(HbaView? hba, string? mainFile) => hba is null
         ? []

@@ -100,7 +100,11 @@ internal sealed class ReachMetrics
         ReservedConnections = PerTargetServer(factory.CreateGauge("pgreach_reserved_connections",
             "The reserved_connections setting (PostgreSQL 16+): slots only for roles with pg_use_reserved_connections.", ["target"]));
         HbaClientAllowed = PerTargetServer(factory.CreateGauge("pgreach_hba_client_allowed",
-            "What pg_hba.conf does with each declared expected client: 1 allowed, 0 rejected or no matching line, -1 unknown.", ["target", "client"]));
+            "What the pg_hba.conf rules in force do with each declared expected client: 1 allowed, 0 rejected or no matching line, -1 unknown (also while a change pending since before the agent started hides them).",
+            ["target", "client"]));
+        HbaClientAllowedAfterReload = PerTargetServer(factory.CreateGauge("pgreach_hba_client_allowed_after_reload",
+            "What the rules in force after a reload would do with each expected client (pg_hba.conf on disk, or the rules in force when it would not load): 1 allowed, 0 rejected or no matching line, -1 unknown.",
+            ["target", "client"]));
         HbaClientMatchedLine = PerTargetServer(factory.CreateGauge("pgreach_hba_client_matched_line",
             "Line number (within its file) of the first pg_hba.conf line matching each expected client; 0 when no line matches or it is unknown.",
             ["target", "client"]));
@@ -185,6 +189,7 @@ internal sealed class ReachMetrics
     public Gauge SuperuserReservedConnections { get; }
     public Gauge ReservedConnections { get; }
     public Gauge HbaClientAllowed { get; }
+    public Gauge HbaClientAllowedAfterReload { get; }
     public Gauge HbaClientMatchedLine { get; }
     public Gauge HbaShadowedRules { get; }
     public Counter LogEvents { get; }

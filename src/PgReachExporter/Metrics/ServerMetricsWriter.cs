@@ -33,6 +33,7 @@ internal sealed class ServerMetricsWriter(ReachMetrics metrics) : IServerViewSin
         WriteHbaReload(name, view.HbaReload?.Value);
         WriteConnections(name, view.Connections?.Value);
         WriteClients(name, view.Hba);
+        WriteClientsAfterReload(name, view.HbaAfterReload);
 
         // Last, so a scrape that shows a target's first check results also shows everything that view read.
         metrics.ServerChecksDuration.WithLabels(name).Set(view.Duration.TotalSeconds);
@@ -155,6 +156,14 @@ internal sealed class ServerMetricsWriter(ReachMetrics metrics) : IServerViewSin
         else
         {
             Remove(name, metrics.HbaShadowedRules);
+        }
+    }
+
+    private void WriteClientsAfterReload(string name, HbaView? hba)
+    {
+        foreach (var client in hba?.Clients ?? [])
+        {
+            metrics.HbaClientAllowedAfterReload.WithLabels(name, client.ClientName).Set(client.AllowedValue);
         }
     }
 

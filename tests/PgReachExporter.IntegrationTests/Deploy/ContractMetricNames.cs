@@ -20,7 +20,7 @@ internal static class ContractMetricNames
         "pgreach_postmaster_start_time_seconds", "pgreach_config_load_time_seconds", "pgreach_hba_rules",
         "pgreach_hba_rule_errors", "pgreach_hba_rule_error_info", "pgreach_hba_file_loadable", "pgreach_hba_reload_pending",
         "pgreach_connections", "pgreach_max_connections", "pgreach_superuser_reserved_connections",
-        "pgreach_reserved_connections", "pgreach_hba_client_allowed", "pgreach_hba_client_matched_line",
+        "pgreach_reserved_connections", "pgreach_hba_client_allowed", "pgreach_hba_client_allowed_after_reload", "pgreach_hba_client_matched_line",
         "pgreach_hba_shadowed_rules",
 
         // host side: server log and socket table

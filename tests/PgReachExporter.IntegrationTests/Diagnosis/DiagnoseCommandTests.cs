@@ -204,6 +204,26 @@ public sealed class DiagnoseCommandTests(ClusterFixture fixture)
         Assert.DoesNotContain(Password, run.Stdout + run.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Diagnose_says_before_the_restart_that_a_pending_listen_addresses_change_would_unbind_the_probed_address()
+    {
+        await using var cluster = await fixture.NewClusterAsync();
+        await cluster.CreateRoleAsync("app", Password);
+        await cluster.ExecuteAsync("ALTER SYSTEM SET listen_addresses = '127.0.0.2'");
+        await cluster.ReloadAsync();
+
+        var run = await DiagnoseProcess.RunAsync([
+            $"postgresql://app:{Password}@127.0.0.1:{cluster.Port}/postgres", "--timeout", "2s",
+            "--monitoring", $"postgresql://{PgReachExporter.IntegrationTests.Infrastructure.PostgresCluster.Superuser}@/postgres?host={cluster.SocketDirectory}&port={cluster.Port}",
+        ]);
+
+        // Reachable now (exit 0), and told what the restart would do, the same finding the agent's page and API show.
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("restart_would_unbind (config, critical)", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"the probed address 127.0.0.1:{cluster.Port} would have no listener", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"after a restart: would bind 127.0.0.2:{cluster.Port} (listen_addresses = '127.0.0.2' (", run.Stdout, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("", "missing TARGET")]
     [InlineData("--bogus postgresql://app@127.0.0.1/orders", "unknown option '--bogus'")]

@@ -14,7 +14,7 @@ namespace PgReachExporter.IntegrationTests.Server;
 public sealed class PrivilegeTests(ClusterFixture fixture)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
-    private static readonly string[] Checks = ["settings", "identity", "hba_rules", "hba_reload", "connections", "roles", "log_remote"];
+    private static readonly string[] Checks = ["settings", "file_settings", "identity", "hba_rules", "hba_reload", "connections", "roles", "log_remote"];
 
     public static TheoryData<int> Majors()
     {
@@ -48,7 +48,7 @@ public sealed class PrivilegeTests(ClusterFixture fixture)
         Assert.All(Checks, check => Assert.Equal("ok", Result(scrape, "super", check)));
         Assert.All(Checks, check => Assert.Equal("ok", Result(scrape, "least", check)));
         Assert.Equal(
-            ["ok", "ok", "permission_denied", "permission_denied", "ok", "ok", "permission_denied"],
+            ["ok", "permission_denied", "ok", "permission_denied", "permission_denied", "ok", "ok", "permission_denied"],
             Checks.Select(check => Result(scrape, "monitor-only", check)));
 
         // Identity: over TCP the server reports its address and port; over the Unix socket no address, and the port setting.

@@ -16,7 +16,7 @@ public sealed class ServerCheckRegistryTests
         var plain = ServerCheckRegistry.For(Target());
         var reading = ServerCheckRegistry.For(Target() with { Monitoring = Target().Monitoring! with { ReadServerLog = true } });
 
-        Assert.Equal(["settings", "identity", "hba_rules", "hba_reload", "connections", "roles"], plain.Select(c => c.Name));
+        Assert.Equal(["settings", "file_settings", "identity", "hba_rules", "hba_reload", "connections", "roles"], plain.Select(c => c.Name));
         Assert.Equal([.. plain.Select(c => c.Name), "log_remote"], reading.Select(c => c.Name));
         Assert.Equal(reading.Count, reading.Select(c => c.Name).Distinct().Count());
     }

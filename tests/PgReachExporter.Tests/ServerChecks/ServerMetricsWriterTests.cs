@@ -36,7 +36,7 @@ public sealed class ServerMetricsWriterTests
         var text = await ScrapeAsync();
 
         Assert.Contains("pgreach_monitoring_up{target=\"orders\"} 1", text);
-        Assert.Equal(6 * PgReachExporter.Observations.ServerChecks.Results.Length, CountLines(text, "pgreach_server_check_result{"));
+        Assert.Equal(7 * PgReachExporter.Observations.ServerChecks.Results.Length, CountLines(text, "pgreach_server_check_result{"));
         Assert.Contains("pgreach_server_check_result{target=\"orders\",check=\"hba_rules\",result=\"ok\"} 1", text);
         Assert.Contains("pgreach_server_check_result{target=\"orders\",check=\"hba_rules\",result=\"permission_denied\"} 0", text);
         Assert.Contains("pgreach_server_info{target=\"orders\",version=\"16.4\",server_address=\"10.0.0.5\",server_port=\"5432\",system_identifier=\"7351234567890123456\",listen_addresses=\"localhost\"} 1", text);
@@ -55,7 +55,25 @@ public sealed class ServerMetricsWriterTests
         Assert.Contains("pgreach_hba_reload_pending{target=\"orders\"} 0", text);
         Assert.Contains("pgreach_hba_client_allowed{target=\"orders\",client=\"app-subnet\"} 1", text);
         Assert.Contains("pgreach_hba_client_matched_line{target=\"orders\",client=\"app-subnet\"} 1", text);
+        Assert.Contains("pgreach_hba_client_allowed_after_reload{target=\"orders\",client=\"app-subnet\"} 1", text);
         Assert.Contains("pgreach_hba_shadowed_rules{target=\"orders\"} 0", text);
+    }
+
+    [Fact]
+    public async Task A_pending_edit_shows_the_rules_in_force_and_after_a_reload_side_by_side()
+    {
+        var target = Target(AppSubnet);
+        var view = Connected(target, reloadPending: true);
+        var dropped = new HbaFileRules([Rule(1, "host", "all", "other", "10.0.1.0", "scram-sha-256")]);
+        view = view with { HbaAfterReload = HbaEvaluation.Evaluate(target.ExpectedClients, dropped, null), HbaPending = new HbaPendingReload(true, false, At.AddMinutes(-3)) };
+        _writer.TargetAdded(target);
+        _writer.ViewCompleted(target, view);
+
+        var text = await ScrapeAsync();
+
+        Assert.Contains("pgreach_hba_client_allowed{target=\"orders\",client=\"app-subnet\"} 1", text);
+        Assert.Contains("pgreach_hba_client_allowed_after_reload{target=\"orders\",client=\"app-subnet\"} 0", text);
+        Assert.Contains("# HELP pgreach_hba_client_allowed_after_reload ", text);
     }
 
     [Fact]

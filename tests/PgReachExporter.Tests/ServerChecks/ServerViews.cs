@@ -40,6 +40,13 @@ internal static class ServerViews
         return new ServerSettings(values.ToImmutableDictionary(), [.. pending], []);
     }
 
+    /// <summary>listen_addresses and port as postgresql.conf sets them, the same as <see cref="Settings"/>'s.</summary>
+    public static readonly FileSettings FileSettings = new(new Dictionary<string, FileSetting>
+    {
+        ["listen_addresses"] = new("listen_addresses", "localhost", "/etc/pg/postgresql.conf", 60),
+        ["port"] = new("port", "5432", "/etc/pg/postgresql.conf", 64),
+    }.ToImmutableDictionary());
+
     public static readonly ServerIdentity Identity = new(160004, "16.4", "10.0.0.5", 5432, "7351234567890123456",
         At.AddHours(-1), At.AddMinutes(-5), InRecovery: false);
 
@@ -60,6 +67,9 @@ internal static class ServerViews
         bool reloadPending = false)
     {
         rules ??= new HbaFileRules([Rule(1, "host", "all", "all", "10.0.1.0", "scram-sha-256")]);
+        var hba = HbaEvaluation.Evaluate(target.ExpectedClients, rules, new RoleGraph(["app", "monitor"], []));
+
+        // Nothing pending: the rules after a reload are the rules in force.
         return new ServerView
         {
             Target = target.Name,
@@ -69,6 +79,7 @@ internal static class ServerViews
             Runs =
             [
                 new(SettingsCheck.Name, CheckOutcome<ServerSettings>.Ok(settings ?? Settings())),
+                new(FileSettingsCheck.Name, CheckOutcome<FileSettings>.Ok(FileSettings)),
                 new(IdentityCheck.Name, CheckOutcome<ServerIdentity>.Ok(Identity)),
                 new(HbaRulesCheck.Name, CheckOutcome<HbaFileRules>.Ok(rules)),
                 new(HbaReloadCheck.Name, CheckOutcome<HbaReloadState>.Ok(new HbaReloadState(At.AddMinutes(reloadPending ? -1 : -10), At.AddMinutes(-5)))),
@@ -76,7 +87,8 @@ internal static class ServerViews
                     ImmutableDictionary<BackendState, int>.Empty.Add(BackendState.Active, 3).Add(BackendState.Idle, 40)))),
                 new(RolesCheck.Name, CheckOutcome<RoleGraph>.Ok(new RoleGraph(["app", "monitor"], []))),
             ],
-            Hba = HbaEvaluation.Evaluate(target.ExpectedClients, rules, new RoleGraph(["app", "monitor"], [])),
+            Hba = hba,
+            HbaAfterReload = hba,
         };
     }
 }

@@ -22,6 +22,7 @@ internal sealed record ServerView
     public ImmutableArray<ServerCheckRun> Runs { get; init; } = [];
 
     public CheckOutcome<ServerSettings>? Settings => Find<ServerSettings>();
+    public CheckOutcome<FileSettings>? FileSettings => Find<FileSettings>();
     public CheckOutcome<ServerIdentity>? Identity => Find<ServerIdentity>();
     public CheckOutcome<HbaFileRules>? HbaRules => Find<HbaFileRules>();
     public CheckOutcome<HbaReloadState>? HbaReload => Find<HbaReloadState>();
@@ -29,8 +30,15 @@ internal sealed record ServerView
     public CheckOutcome<RoleGraph>? Roles => Find<RoleGraph>();
     public CheckOutcome<RemoteLogRead>? Log => Find<RemoteLogRead>();
 
-    /// <summary>The rule engine's answers; null when not connected.</summary>
+    /// <summary>The rule engine's answers against the rules in force; null when not connected.</summary>
+    /// <remarks>While a change is pending these are the rules read when nothing was pending (unknown if none was seen); the shadowed lines are always those on disk.</remarks>
     public HbaView? Hba { get; init; }
+
+    /// <summary>The rule engine's answers against the rules a reload would leave in force; null when not connected.</summary>
+    public HbaView? HbaAfterReload { get; init; }
+
+    /// <summary>Set while pg_hba.conf on disk differs from the rules in force; null when nothing is pending or that is unknown.</summary>
+    public HbaPendingReload? HbaPending { get; init; }
 
     /// <summary>The result of every check that ran, with its problem, in the order they run.</summary>
     public IEnumerable<(string Check, ServerCheckResult Result, string? Problem)> CheckResults =>

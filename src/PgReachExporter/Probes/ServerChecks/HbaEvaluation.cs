@@ -23,6 +23,15 @@ internal static class HbaEvaluation
         return new HbaView(results, HbaRuleEngine.FindShadowedRules(set, membership));
     }
 
+    /// <summary>The clients under the rules in force and under the rules a reload would leave in force; shadowed lines are always those on disk.</summary>
+    public static (HbaView InForce, HbaView AfterReload) EvaluateSides(
+        IReadOnlyList<ExpectedClientDefinition> clients, HbaFileRules? disk, HbaRuleSides sides, RoleGraph? roles)
+    {
+        var onDisk = Evaluate(clients, disk, roles);
+        HbaView Judge(HbaFileRules? rules) => ReferenceEquals(rules, disk) ? onDisk : Evaluate(clients, rules, roles) with { ShadowedRules = onDisk.ShadowedRules };
+        return (Judge(sides.InForce), Judge(sides.AfterReload));
+    }
+
     public static HbaClient ToHbaClient(ExpectedClientDefinition client)
     {
         HbaConnectionTypes.TryParse(client.Type, out var type);

@@ -15,6 +15,7 @@ internal static class ServerCheckRegistry
     public static IReadOnlyList<IServerCheck> For(TargetDefinition target) =>
     [
         Check<ServerSettings>(SettingsCheck.Name, SettingsCheck.RunAsync),
+        Check<FileSettings>(FileSettingsCheck.Name, FileSettingsCheck.RunAsync),
         Check<ServerIdentity>(IdentityCheck.Name, IdentityCheck.RunAsync),
         Check<HbaFileRules>(HbaRulesCheck.Name, HbaRulesCheck.RunAsync),
         Check<HbaReloadState>(HbaReloadCheck.Name, HbaReloadCheck.RunAsync),

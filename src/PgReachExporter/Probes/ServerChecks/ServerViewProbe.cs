@@ -10,6 +10,7 @@ namespace PgReachExporter.Probes.ServerChecks;
 internal sealed class ServerViewProbe(TargetDefinition target, MonitoringSession session, TimeProvider time)
 {
     private readonly IReadOnlyList<IServerCheck> _checks = ServerCheckRegistry.For(target);
+    private readonly HbaRulesInForce _inForce = new();
 
     public async Task<ServerView> RunAsync(CancellationToken stopping)
     {
@@ -40,6 +41,8 @@ internal sealed class ServerViewProbe(TargetDefinition target, MonitoringSession
             Connected = true,
             Runs = [.. runs],
         };
-        return view with { Hba = HbaEvaluation.Evaluate(target.ExpectedClients, view.HbaRules?.Value, view.Roles?.Value) };
+        var sides = _inForce.Observe(view.HbaRules?.Value, view.HbaReload?.Value, collectedAt);
+        var (inForce, afterReload) = HbaEvaluation.EvaluateSides(target.ExpectedClients, view.HbaRules?.Value, sides, view.Roles?.Value);
+        return view with { Hba = inForce, HbaAfterReload = afterReload, HbaPending = sides.Pending };
     }
 }
