@@ -18,6 +18,9 @@ internal static partial class AgentSettingsReader
         "Interval", "ConnectTimeout", "Targets", "LogFormat",
     };
 
+    /// <summary>The fields of the PgReach section: the command line's <c>--PgReach:KEY</c> accepts these KEYs.</summary>
+    public static IReadOnlyCollection<string> AgentFieldNames => AgentFields;
+
     private static readonly HashSet<string> TargetFields = new(StringComparer.OrdinalIgnoreCase)
     {
         "Name", "Uri", "Host", "Port", "Database", "Username", "Password", "PasswordFile", "SslMode", "ConnectTimeout", "Interval",
