@@ -50,6 +50,7 @@ internal sealed class CommandSyntax(string command, IReadOnlyList<CommandOption>
 
     private const int NameColumn = 28;
     private const int TextWidth = 92;
+    private const char Glue = '\u0001';
 
     /// <summary>The command as the user types it, e.g. "PgReachExporter diagnose".</summary>
     public string Command { get; } = command;
@@ -140,8 +141,9 @@ internal sealed class CommandSyntax(string command, IReadOnlyList<CommandOption>
         var text = new StringBuilder();
         foreach (var option in Options)
         {
-            var help = option.Default is null ? option.Help : $"{option.Help} (default: {option.Default})";
-            var lines = Wrap(help, TextWidth - NameColumn - indent.Length);
+            // "(default:" stays on the line of the default's first word.
+            var help = option.Default is null ? option.Help : $"{option.Help} (default:{Glue}{option.Default})";
+            var lines = Wrap(help, TextWidth - NameColumn - indent.Length).Select(l => l.Replace(Glue, ' ')).ToList();
             var synopsis = indent + option.Synopsis;
             if (synopsis.Length + 1 > NameColumn + indent.Length)
             {
