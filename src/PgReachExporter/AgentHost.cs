@@ -29,7 +29,7 @@ internal static class AgentHost
         var sources = new AgentConfigurationSources(
             builder.Environment.ContentRootPath,
             builder.Environment.EnvironmentName,
-            AgentConfigurationSources.ConfigFileFrom(builder.Configuration, builder.Environment.ContentRootPath),
+            AgentConfigurationSources.ConfigFileFrom(builder.Configuration),
             args);
         environment ??= LibpqEnvironment.FromProcess();
         var (settings, logLevels) = sources.ReadStartup(environment);
@@ -137,7 +137,7 @@ internal static class AgentHost
 
     private static void ConfigureLogging(WebApplicationBuilder builder, LogLevelSettings levels)
     {
-        var format = builder.Configuration[$"{AgentSettingsReader.SectionName}:LogFormat"] ?? builder.Configuration["log-format"] ?? LogFormats.Text;
+        var format = builder.Configuration[$"{AgentSettingsReader.SectionName}:LogFormat"] ?? LogFormats.Text;
         var json = string.Equals(format, LogFormats.Json, StringComparison.OrdinalIgnoreCase);
         builder.Services.AddSerilog((_, logger) =>
         {

@@ -14,16 +14,23 @@ if (args.Length > 0 && args[0] == DemoCommand.Name)
     return await DemoCommand.RunAsync(args[1..]);
 }
 
-if (AgentUsage.For(args) is { } usage)
+var invocation = AgentCommandLine.Read(args);
+if (invocation.Problem is { } problem)
 {
-    Console.WriteLine(usage);
+    Console.Error.WriteLine($"pgreach: {problem}");
+    return 2;
+}
+
+if (invocation.Output is { } output)
+{
+    Console.WriteLine(output);
     return 0;
 }
 
 Microsoft.AspNetCore.Builder.WebApplication app;
 try
 {
-    app = AgentHost.Build(args);
+    app = AgentHost.Build(invocation.HostArgs);
 }
 catch (ConfigurationException ex)
 {

@@ -18,11 +18,38 @@ internal static class DemoCommand
     private const int Failed = 1;
     private static readonly TimeSpan LogSourceBound = TimeSpan.FromSeconds(15);
 
+    private const int UsageError = 2;
+
+    /// <summary>The agent's options but --config (the lab writes its own), listening on loopback unless told otherwise.</summary>
+    private static readonly CommandSyntax Syntax = new($"{AgentCommandLine.Program} {Name}",
+    [
+        .. AgentCommandLine.Options
+            .Where(o => o.Name != AgentCommandLine.Config.Name)
+            .Select(o => o.Name == AgentCommandLine.Urls.Name ? o with { Default = DefaultUrls } : o),
+    ]);
+
+    public static string Usage { get; } = $"""
+        Usage: {Syntax.Command} [options]
+
+        Starts PostgreSQL clusters on loopback, each in one failure mode, and the agent watching them.
+        Ctrl+C stops and removes everything it started.
+
+        Options (the agent's, but --config):
+        {Syntax.OptionsText()}
+        """;
+
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Contains("--help") || args.Contains("-h"))
+        var invocation = AgentCommandLine.Read(args, Syntax, Usage);
+        if (invocation.Problem is { } problem)
         {
-            Console.WriteLine($"usage: {Name} [--urls URL] [agent options]\n\nStarts PostgreSQL clusters on loopback, each in one failure mode, and the agent watching them.");
+            await Console.Error.WriteLineAsync($"pgreach demo: {problem}").ConfigureAwait(false);
+            return UsageError;
+        }
+
+        if (invocation.Output is { } output)
+        {
+            Console.WriteLine(output);
             return 0;
         }
 
@@ -53,7 +80,7 @@ internal static class DemoCommand
         });
         try
         {
-            return await RunLabAsync(binaries, args, stopping.Token).ConfigureAwait(false);
+            return await RunLabAsync(binaries, invocation.HostArgs, stopping.Token).ConfigureAwait(false);
         }
         finally
         {
@@ -80,7 +107,8 @@ internal static class DemoCommand
 
         await using (lab.ConfigureAwait(false))
         {
-            string[] agentArgs = ["--config", lab.ConfigFile, .. args.Contains("--urls") ? [] : new[] { "--urls", DefaultUrls }, .. args];
+            var givesUrls = args.Any(a => a.StartsWith(AgentCommandLine.Urls.Name + "=", StringComparison.OrdinalIgnoreCase));
+            string[] agentArgs = [$"{AgentCommandLine.Config.Name}={lab.ConfigFile}", .. givesUrls ? [] : new[] { $"{AgentCommandLine.Urls.Name}={DefaultUrls}" }, .. args];
             WebApplication app;
             try
             {

@@ -36,7 +36,7 @@ internal static class DiagnoseCommand
         var arguments = DiagnoseArguments.Parse(args, out var problem);
         if (arguments is null)
         {
-            await error.WriteLineAsync($"pgreach diagnose: {problem}\n\n{DiagnoseArguments.Usage}").ConfigureAwait(false);
+            await error.WriteLineAsync($"pgreach diagnose: {problem}").ConfigureAwait(false);
             return UsageError;
         }
 

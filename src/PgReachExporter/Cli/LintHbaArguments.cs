@@ -6,26 +6,31 @@ namespace PgReachExporter.Cli;
 /// <summary>The parsed command line of `lint-hba`.</summary>
 internal sealed record LintHbaArguments(string? File, int PgVersion, string? ExpectFile, LintHbaFormat Format, HbaLintSeverity FailOn, bool Help)
 {
-    public const string Usage = """
-        Usage: PgReachExporter lint-hba FILE [options]
+    private static readonly CommandOption VersionOption = new("--pg-version", "15|16|17|18", "the PostgreSQL major version whose syntax applies",
+        HbaDialect.Default.ToString(CultureInfo.InvariantCulture));
+
+    private static readonly CommandOption ExpectOption = new("--expect", "CLIENTS",
+        "a JSON or YAML list of expected clients (name, address, database, user, type): each is reported allowed or rejected", "none");
+
+    private static readonly CommandOption FormatOption = new("--format", "text|json|github|junit",
+        "text, one JSON object, GitHub Actions annotations, or a JUnit XML report", "text");
+
+    private static readonly CommandOption FailOnOption = new("--fail-on", "error|warning|info",
+        "the least severe finding that fails the run (a rejected expected client counts as an error, one that cannot be decided without the server as a warning)",
+        "error");
+
+    private static readonly CommandSyntax Syntax = new($"{AgentCommandLine.Program} {LintHbaCommand.Name}",
+        [VersionOption, ExpectOption, FormatOption, FailOnOption, CommandSyntax.HelpOption], positionals: 1, extraPositional: "give one pg_hba.conf file only");
+
+    public static string Usage { get; } = $"""
+        Usage: {Syntax.Command} FILE [options]
 
         Reads a pg_hba.conf file (and the files it includes) the way the chosen PostgreSQL
         version does, without a server, and reports the lines the server would reject, lines
         that can never match, risky lines, and what the file does with expected clients.
 
           FILE                    the pg_hba.conf file
-          --pg-version 15|16|17|18
-                                  the PostgreSQL major version whose syntax applies (default: 18)
-          --expect CLIENTS        a JSON or YAML list of expected clients (name, address,
-                                  database, user, type): each is reported allowed or rejected
-          --format text|json|github|junit
-                                  text (default), one JSON object, GitHub Actions annotations,
-                                  or a JUnit XML report
-          --fail-on error|warning|info
-                                  the least severe finding that fails the run (default: error;
-                                  a rejected expected client counts as an error, one that cannot
-                                  be decided without the server as a warning)
-          -h, --help              show this help
+        {Syntax.OptionsText()}
 
         Exit status: 0 no finding at or above --fail-on, 1 some, 2 usage error (missing file,
         bad option, unreadable clients file).
@@ -34,85 +39,50 @@ internal sealed record LintHbaArguments(string? File, int PgVersion, string? Exp
     /// <summary>Parses the arguments after "lint-hba"; a problem is returned as one line of text, never thrown.</summary>
     public static LintHbaArguments? Parse(IReadOnlyList<string> args, out string? problem)
     {
-        problem = null;
-        string? file = null, expect = null;
-        var version = HbaDialect.Default;
-        var format = LintHbaFormat.Text;
-        var failOn = HbaLintSeverity.Error;
-        var help = false;
-        for (var i = 0; i < args.Count; i++)
+        var parsed = Syntax.Parse(args, out problem);
+        if (parsed is null)
         {
-            var arg = args[i];
-            var (name, inline) = Split(arg);
-            switch (name)
-            {
-                case "-h" or "--help":
-                    help = true;
-                    break;
-                case "--pg-version" or "--expect" or "--format" or "--fail-on":
-                    var value = inline ?? (i + 1 < args.Count ? args[++i] : null);
-                    if (string.IsNullOrWhiteSpace(value))
-                    {
-                        problem = $"{name} needs a value";
-                        return null;
-                    }
-
-                    if (Apply(name, value, ref version, ref expect, ref format, ref failOn) is { } bad)
-                    {
-                        problem = bad;
-                        return null;
-                    }
-
-                    break;
-                case var _ when arg.StartsWith('-') && arg.Length > 1:
-                    problem = $"unknown option '{name}'";
-                    return null;
-                default:
-                    if (file is not null)
-                    {
-                        problem = "give one pg_hba.conf file only";
-                        return null;
-                    }
-
-                    file = arg;
-                    break;
-            }
-        }
-
-        if (file is null && !help)
-        {
-            problem = "missing FILE (the pg_hba.conf to check)";
             return null;
         }
 
-        return new LintHbaArguments(file, version, expect, format, failOn, help);
-    }
-
-    private static string? Apply(string name, string value, ref int version, ref string? expect, ref LintHbaFormat format, ref HbaLintSeverity failOn)
-    {
-        switch (name)
+        if (parsed.Help)
         {
-            case "--pg-version":
-                if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out version) || !HbaDialect.IsSupported(version))
-                    return $"--pg-version '{value}' is not one of 15, 16, 17, 18";
-                return null;
-            case "--expect":
-                expect = value;
-                return null;
-            case "--format":
-                if (!Enum.TryParse(value, ignoreCase: true, out format) || !Enum.IsDefined(format) || value.Any(char.IsAsciiDigit))
-                    return $"--format '{value}' is not one of text, json, github, junit";
-                return null;
-            default:
-                if (!Enum.TryParse(value, ignoreCase: true, out failOn) || !Enum.IsDefined(failOn) || value.Any(char.IsAsciiDigit))
-                    return $"--fail-on '{value}' is not one of error, warning, info";
-                return null;
+            return new LintHbaArguments(null, HbaDialect.Default, null, LintHbaFormat.Text, HbaLintSeverity.Error, Help: true);
         }
+
+        var version = HbaDialect.Default;
+        var format = LintHbaFormat.Text;
+        var failOn = HbaLintSeverity.Error;
+        if (parsed.Value(VersionOption) is { } versionText
+            && (!int.TryParse(versionText, NumberStyles.None, CultureInfo.InvariantCulture, out version) || !HbaDialect.IsSupported(version)))
+        {
+            problem = Syntax.Hint($"--pg-version '{versionText}' is not one of 15, 16, 17, 18");
+            return null;
+        }
+
+        if (parsed.Value(FormatOption) is { } formatText && !TryParseName(formatText, out format))
+        {
+            problem = Syntax.Hint($"--format '{formatText}' is not one of text, json, github, junit");
+            return null;
+        }
+
+        if (parsed.Value(FailOnOption) is { } failOnText && !TryParseName(failOnText, out failOn))
+        {
+            problem = Syntax.Hint($"--fail-on '{failOnText}' is not one of error, warning, info");
+            return null;
+        }
+
+        if (parsed.Positionals.Count == 0)
+        {
+            problem = Syntax.Hint("missing FILE (the pg_hba.conf to check)");
+            return null;
+        }
+
+        return new LintHbaArguments(parsed.Positionals[0], version, parsed.Value(ExpectOption), format, failOn, Help: false);
     }
 
-    private static (string Name, string? Value) Split(string arg)
-    {
-        var eq = arg.IndexOf('=');
-        return arg.StartsWith("--", StringComparison.Ordinal) && eq > 2 ? (arg[..eq], arg[(eq + 1)..]) : (arg, null);
-    }
+    // A name only: Enum.TryParse would also take "1" or "Text, Json".
+    private static bool TryParseName<T>(string text, out T value)
+        where T : struct, Enum =>
+        Enum.TryParse(text, ignoreCase: true, out value) && Enum.IsDefined(value) && !text.Any(char.IsAsciiDigit) && !text.Contains(',');
 }

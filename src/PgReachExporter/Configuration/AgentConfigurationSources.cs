@@ -9,11 +9,11 @@ namespace PgReachExporter.Configuration;
 /// </summary>
 internal sealed record AgentConfigurationSources(string ContentRoot, string EnvironmentName, string? ConfigFile, string[] Args)
 {
-    /// <summary>The file given with --config, made absolute, or null.</summary>
-    public static string? ConfigFileFrom(IConfiguration configuration, string contentRoot)
+    /// <summary>The file given with --config, made absolute against the directory the user ran the command from, or null.</summary>
+    public static string? ConfigFileFrom(IConfiguration configuration)
     {
         var file = configuration["config"];
-        return string.IsNullOrWhiteSpace(file) ? null : Path.GetFullPath(file, Directory.GetCurrentDirectory());
+        return string.IsNullOrWhiteSpace(file) ? null : UserPath.Resolve(file);
     }
 
     /// <summary>Where the targets come from, for messages: the --config file when there is one.</summary>

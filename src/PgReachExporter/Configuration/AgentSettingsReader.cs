@@ -20,6 +20,8 @@ internal static partial class AgentSettingsReader
 
     private const string WebField = "Web";
     private static readonly string[] WebFields = ["ConfigFile"];
+    /// <summary>The fields of the PgReach section: the command line's <c>--PgReach:KEY</c> accepts these KEYs.</summary>
+    public static IReadOnlyCollection<string> AgentFieldNames => AgentFields;
 
     private static readonly HashSet<string> TargetFields = new(StringComparer.OrdinalIgnoreCase)
     {

@@ -15,6 +15,9 @@ internal sealed record LogLevelSettings(LogEventLevel Default, ImmutableDictiona
 {
     public const string Section = "Serilog:MinimumLevel";
 
+    /// <summary>The only field of the Serilog section the agent reads: the command line's <c>--Serilog:KEY</c> accepts it.</summary>
+    public const string MinimumLevelField = "MinimumLevel";
+
     /// <summary>Quiet by default: the framework's request and lifetime chatter, and Npgsql's own logging.</summary>
     public static LogLevelSettings Defaults { get; } = new(LogEventLevel.Information, ImmutableDictionary.CreateRange(StringComparer.Ordinal,
     [
@@ -32,19 +35,19 @@ internal sealed record LogLevelSettings(LogEventLevel Default, ImmutableDictiona
         var serilog = new SectionFields(configuration, (_, problem) => Fail("Serilog", problem))
             .Section("Serilog", "a section ({ \"MinimumLevel\": ... })");
         var serilogFields = new SectionFields(serilog ?? configuration.GetSection("Serilog"), (field, problem) => Fail($"Serilog:{field}", problem));
-        foreach (var other in serilogFields.Keys.Where(k => !string.Equals(k, "MinimumLevel", StringComparison.OrdinalIgnoreCase)))
+        foreach (var other in serilogFields.Keys.Where(k => !string.Equals(k, MinimumLevelField, StringComparison.OrdinalIgnoreCase)))
         {
             Fail($"Serilog:{other}", "not read by the agent: only Serilog:MinimumLevel is (the output format is PgReach:LogFormat)");
         }
 
-        if (serilogFields.Raw("MinimumLevel") is not { } section)
+        if (serilogFields.Raw(MinimumLevelField) is not { } section)
         {
             return errors.Count == 0 ? result : throw new ConfigurationException(errors);
         }
 
         if (section.Value is not null)
         {
-            if (serilogFields.Scalar("MinimumLevel") is { } single)
+            if (serilogFields.Scalar(MinimumLevelField) is { } single)
             {
                 result = result with { Default = Parse(single, Section, source, errors) };
             }

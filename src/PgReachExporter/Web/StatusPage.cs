@@ -5,12 +5,17 @@ using System.Text;
 namespace PgReachExporter.Web;
 
 /// <summary>
-/// The status page: one card per target with its verdict, a row per layer, the findings with evidence and next step.
-/// Self-contained (no external assets), readable on a phone, refreshes itself; every value is HTML-encoded.
+/// The status page: an overview of the fleet first (one line per target, failures first, then warnings, then
+/// healthy), then one card per target in the same order with its verdict, the layers it reached, the findings with
+/// evidence and next step. Self-contained (no external assets), readable on a phone, refreshes itself; every value is
+/// HTML-encoded.
 /// </summary>
 internal static class StatusPage
 {
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>The layer status of a layer the probes did not reach (or that has no evidence yet).</summary>
+    private const string Unreached = "unknown";
 
     public static string Render(IReadOnlyList<TargetStatus> targets, DateTimeOffset now)
     {
@@ -28,9 +33,11 @@ internal static class StatusPage
             html.Append("<p class=\"empty\">No targets configured.</p>\n");
         }
 
-        foreach (var target in targets)
+        var ordered = Ordered(targets);
+        RenderOverview(html, ordered, now);
+        for (var i = 0; i < ordered.Count; i++)
         {
-            RenderTarget(html, target, now);
+            RenderTarget(html, ordered[i], i, now);
         }
 
         html.Append("</main>\n<script>").Append(Script.Replace("{ms}", ((int)RefreshInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal))
@@ -38,9 +45,57 @@ internal static class StatusPage
         return html.ToString();
     }
 
-    private static void RenderTarget(StringBuilder html, TargetStatus target, DateTimeOffset now)
+    /// <summary>Failures first (not reachable, agent error), then warnings, then those waiting for a first cycle, then healthy; then by name.</summary>
+    public static IReadOnlyList<TargetStatus> Ordered(IEnumerable<TargetStatus> targets) =>
+        [.. targets.OrderBy(Rank).ThenBy(t => t.Name, StringComparer.Ordinal)];
+
+    private static int Rank(TargetStatus target) => target.State switch
     {
-        html.Append("<section class=\"target state-").Append(H(target.State)).Append("\" data-target=\"").Append(H(target.Name))
+        "ok" => 3,
+        TargetStatusMapper.Pending => 2,
+        "warning" when target.Reachable != false => 1,
+        _ => 0,
+    };
+
+    private static void RenderOverview(StringBuilder html, IReadOnlyList<TargetStatus> targets, DateTimeOffset now)
+    {
+        if (targets.Count == 0)
+        {
+            return;
+        }
+
+        html.Append("<section class=\"overview\" aria-label=\"Overview\"><p class=\"counts\">").Append(Counts(targets)).Append("</p>")
+            .Append("<table id=\"overview\"><thead><tr><th scope=\"col\">state</th><th scope=\"col\">target</th><th scope=\"col\">endpoint</th>")
+            .Append("<th scope=\"col\">verdict</th><th scope=\"col\">since</th></tr></thead><tbody>\n");
+        for (var i = 0; i < targets.Count; i++)
+        {
+            var target = targets[i];
+            html.Append("<tr class=\"state-").Append(H(target.State)).Append("\" data-row=\"").Append(H(target.Name)).Append("\"><td><span class=\"badge\">")
+                .Append(Badge(target)).Append("</span></td><th scope=\"row\"><a href=\"#target-").Append(i).Append("\">").Append(H(target.Name))
+                .Append("</a></th><td class=\"endpoint\">").Append(H(target.Endpoint)).Append("</td><td>").Append(H(target.Summary)).Append("</td><td>");
+            if (target.Since is { } since)
+            {
+                html.Append("<time datetime=\"").Append(Iso(since)).Append("\" title=\"").Append(Clock(since)).Append("\">")
+                    .Append(Ago(now - since, "for ")).Append("</time>");
+            }
+
+            html.Append("</td></tr>\n");
+        }
+
+        html.Append("</tbody></table></section>\n");
+    }
+
+    private static string Counts(IReadOnlyList<TargetStatus> targets)
+    {
+        var parts = new[] { (0, "failing"), (1, "warning"), (2, "pending"), (3, "healthy") }
+            .Select(p => (Count: targets.Count(t => Rank(t) == p.Item1), Name: p.Item2)).Where(p => p.Count > 0)
+            .Select(p => $"{p.Count} {p.Name}");
+        return string.Join(" · ", parts);
+    }
+
+    private static void RenderTarget(StringBuilder html, TargetStatus target, int index, DateTimeOffset now)
+    {
+        html.Append("<section class=\"target state-").Append(H(target.State)).Append("\" id=\"target-").Append(index).Append("\" data-target=\"").Append(H(target.Name))
             .Append("\" data-state=\"").Append(H(target.State)).Append("\">\n<h2><span class=\"badge\">").Append(Badge(target))
             .Append("</span> ").Append(H(target.Name)).Append("</h2>\n<p class=\"endpoint\">")
             .Append(H($"{target.User}@{target.Endpoint}/{target.Database}")).Append("</p>\n<p class=\"verdict\">")
@@ -63,14 +118,23 @@ internal static class StatusPage
             html.Append(" · evidence: ").Append(H(string.Join(", ", target.Sources)));
         }
 
-        html.Append("</p>\n<table class=\"layers\"><tbody>\n");
-        foreach (var layer in target.Layers)
+        html.Append("</p>\n");
+        // Layers the probes never reached say nothing yet: folded away, one click from view.
+        var reached = target.Layers.Where(l => l.Status != Unreached).ToList();
+        var unreached = target.Layers.Where(l => l.Status == Unreached).ToList();
+        if (reached.Count > 0)
         {
-            html.Append("<tr class=\"layer-").Append(H(layer.Status)).Append("\"><th scope=\"row\">").Append(H(layer.Layer))
-                .Append("</th><td class=\"status\">").Append(H(layer.Status)).Append("</td><td>").Append(H(layer.Detail)).Append("</td></tr>\n");
+            RenderLayers(html, reached);
         }
 
-        html.Append("</tbody></table>\n");
+        if (unreached.Count > 0)
+        {
+            html.Append("<details class=\"unreached\"><summary>").Append(unreached.Count).Append(unreached.Count == 1 ? " layer" : " layers")
+                .Append(" not reached: ").Append(H(string.Join(", ", unreached.Select(l => l.Layer)))).Append("</summary>\n");
+            RenderLayers(html, unreached);
+            html.Append("</details>\n");
+        }
+
         if (target.Findings.Count > 0 && target.State != "ok")
         {
             html.Append("<ol class=\"findings\">\n");
@@ -109,6 +173,18 @@ internal static class StatusPage
         }
 
         html.Append("</section>\n");
+    }
+
+    private static void RenderLayers(StringBuilder html, IEnumerable<LayerStatusEntry> layers)
+    {
+        html.Append("<table class=\"layers\"><tbody>\n");
+        foreach (var layer in layers)
+        {
+            html.Append("<tr class=\"layer-").Append(H(layer.Status)).Append("\"><th scope=\"row\">").Append(H(layer.Layer))
+                .Append("</th><td class=\"status\">").Append(H(layer.Status)).Append("</td><td>").Append(H(layer.Detail)).Append("</td></tr>\n");
+        }
+
+        html.Append("</tbody></table>\n");
     }
 
     private static string Title(IReadOnlyList<TargetStatus> targets)
@@ -180,6 +256,14 @@ internal static class StatusPage
         code{font:.85em ui-monospace,SFMono-Regular,Menlo,monospace;background:rgba(127,127,127,.15);padding:0 .2em;border-radius:3px;overflow-wrap:anywhere}
         .probes{font-size:.85rem;color:var(--muted)}.probes ul{margin:.2rem 0;padding-left:1.1rem;overflow-wrap:anywhere}
         .stale{color:var(--bad)}
+        .overview{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:.4rem .6rem;margin:.8rem 0;overflow-x:auto}
+        .counts{margin:.1rem 0 .3rem;font-weight:600}
+        #overview{border-collapse:collapse;width:100%;font-size:.85rem}
+        #overview th,#overview td{border-top:1px solid var(--line);padding:.2rem .4rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+        #overview thead th{border-top:0;color:var(--muted);font-weight:600}#overview td:first-child,#overview td:last-child{white-space:nowrap}
+        #overview .badge{color:#fff}#overview .state-ok .badge{background:var(--ok)}#overview .state-warning .badge{background:var(--warn)}
+        #overview .state-critical .badge,#overview .state-error .badge{background:var(--bad)}
+        .unreached{font-size:.85rem;color:var(--muted);margin:.2rem 0}
         @media (max-width:30rem){body{font-size:14px}.layers th,.layers td{padding:.25rem .25rem}}
         """;
 
@@ -190,11 +274,11 @@ internal static class StatusPage
             fetch(location.pathname,{cache:'no-store'}).then(function(r){if(!r.ok)throw new Error(r.status);return r.text();})
             .then(function(text){
               var next=new DOMParser().parseFromString(text,'text/html');
-              var open={};document.querySelectorAll('section.target details[open]').forEach(function(d){open[d.parentNode.dataset.target]=true;});
+              var open={};document.querySelectorAll('section.target details[open]').forEach(function(d){open[d.parentNode.dataset.target+'|'+d.className]=true;});
               document.getElementById('targets').innerHTML=next.getElementById('targets').innerHTML;
               document.getElementById('meta').innerHTML=next.getElementById('meta').innerHTML;
               document.title=next.title;
-              document.querySelectorAll('section.target').forEach(function(s){if(open[s.dataset.target]){var d=s.querySelector('details');if(d)d.open=true;}});
+              document.querySelectorAll('section.target details').forEach(function(d){if(open[d.parentNode.dataset.target+'|'+d.className])d.open=true;});
               document.body.dataset.refreshes=(+document.body.dataset.refreshes||0)+1;
               document.getElementById('meta').classList.remove('stale');
             }).catch(function(){document.getElementById('meta').classList.add('stale');});

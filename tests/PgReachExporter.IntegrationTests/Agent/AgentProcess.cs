@@ -31,8 +31,9 @@ public sealed partial class AgentProcess : IAsyncDisposable
     /// <param name="environment">Variables to set for it.</param>
     /// <param name="launcher">A command that runs the agent (it execs its arguments), e.g. setpriv to drop capabilities.</param>
     /// <param name="executable">A native build of the agent to run instead of PgReachExporter.dll on the shared runtime.</param>
+    /// <param name="workingDirectory">Where the process starts; the test output directory unless given.</param>
     public static AgentProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, IReadOnlyList<string>? launcher = null,
-        string? executable = null)
+        string? executable = null, string? workingDirectory = null)
     {
         string[] command = executable is null ? ["dotnet", AgentDll] : [executable];
         var info = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : command[0])
@@ -41,7 +42,7 @@ public sealed partial class AgentProcess : IAsyncDisposable
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
         };
         var words = launcher is { Count: > 0 } ? [.. launcher.Skip(1), .. command] : command.Skip(1);
         foreach (var word in words)

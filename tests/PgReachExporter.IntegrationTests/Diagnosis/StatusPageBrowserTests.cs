@@ -84,7 +84,7 @@ public sealed class StatusPageBrowserTests(ClusterFixture fixture)
         var refused = targets["refused"];
         Assert.False(refused.GetProperty("reachable").GetBoolean());
         Assert.Equal($"127.0.0.2:{refusedPort}", refused.GetProperty("endpoint").GetString());
-        Assert.Equal(["transport", "network", "auth", "capacity", "server", "config"],
+        Assert.Equal(["transport", "network", "tls", "auth", "capacity", "server", "config"],
             refused.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("layer").GetString()));
         var finding = Assert.Single(refused.GetProperty("findings").EnumerateArray());
         Assert.Equal("listener_down", finding.GetProperty("cause").GetString());

@@ -109,4 +109,38 @@ public sealed class StatusPageTests
 
         Assert.Equal("ok", TargetStatusMapper.From(tracker.Find("orders")!).State);
     }
+
+    private static TargetStatus Plain(string name, string state, bool? reachable) =>
+        new(name, $"{name}.db:5432", $"{name}.db", 5432, "postgres", "app", state, reachable, $"summary of {name}", Now.AddMinutes(-1), Now, 1, [], [], [], []);
+
+    [Fact]
+    public void The_overview_lists_failures_then_warnings_then_pending_then_healthy_then_by_name_and_the_cards_follow_in_that_order()
+    {
+        var html = StatusPage.Render(
+        [
+            Plain("a-ok", "ok", true), Plain("z-critical", "critical", false), Plain("b-warning", "warning", true), Plain("m-pending", "pending", null),
+            Plain("c-error", "error", true), Plain("a-warning", "warning", true), Plain("b-ok", "ok", true),
+        ], Now);
+
+        string[] expected = ["c-error", "z-critical", "a-warning", "b-warning", "m-pending", "a-ok", "b-ok"];
+        Assert.Equal(expected, System.Text.RegularExpressions.Regex.Matches(html, "data-row=\"([^\"]+)\"").Select(m => m.Groups[1].Value));
+        Assert.Equal(expected, System.Text.RegularExpressions.Regex.Matches(html, "data-target=\"([^\"]+)\"").Select(m => m.Groups[1].Value));
+        Assert.True(html.IndexOf("id=\"overview\"", StringComparison.Ordinal) < html.IndexOf("<section class=\"target", StringComparison.Ordinal));
+        Assert.Contains("<p class=\"counts\">2 failing · 2 warning · 1 pending · 2 healthy</p>", html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#target-0\">c-error</a></th><td class=\"endpoint\">c-error.db:5432</td><td>summary of c-error</td><td><time", html, StringComparison.Ordinal);
+        Assert.Contains("for 1m 0s</time>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Layers_the_probes_did_not_reach_are_folded_away()
+    {
+        var html = StatusPage.Render([Status(Healthy.WithTcp(Refused("10.0.0.5")).WithLogin(LoginResult.Refused))], Now);
+
+        var folded = html[html.IndexOf("<details class=\"unreached\">", StringComparison.Ordinal)..];
+        folded = folded[..folded.IndexOf("</details>", StringComparison.Ordinal)];
+        Assert.Contains("layers not reached: ", folded, StringComparison.Ordinal);
+        Assert.Contains("<th scope=\"row\">auth</th><td class=\"status\">unknown</td>", folded, StringComparison.Ordinal);
+        Assert.DoesNotContain("<th scope=\"row\">transport</th>", folded, StringComparison.Ordinal);
+        Assert.DoesNotContain("<details class=\"unreached\" open", html, StringComparison.Ordinal);
+    }
 }
