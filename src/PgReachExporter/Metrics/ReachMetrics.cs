@@ -16,6 +16,13 @@ internal sealed class ReachMetrics
     private readonly List<IExposedFamily> _exposed = [];
 
     public ReachMetrics(IMetricFactory factory)
+        : this(factory, factory)
+    {
+    }
+
+    /// <param name="factory">Where the per-target gauges of a cycle go.</param>
+    /// <param name="accumulating">Where counters and the agent-wide families go: the agent's own registry, or one never exported for a /probe answer.</param>
+    private ReachMetrics(IMetricFactory factory, IMetricFactory accumulating)
     {
         TcpConnectResult = PerTarget(new OneHotGauge<TcpConnectResult>("pgreach_tcp_connect_result",
             "Result of the last TCP connect to each resolved address of the target: 1 for the current result, 0 for the others.",
@@ -54,12 +61,12 @@ internal sealed class ReachMetrics
             "Unix time at which the target's last completed probe cycle started.", ["target"]));
         CycleDuration = PerTarget(factory.CreateGauge("pgreach_probe_cycle_duration_seconds",
             "Duration of the target's last probe cycle (DNS, TCP and login), in seconds.", ["target"]));
-        Overruns = PerTarget(factory.CreateCounter("pgreach_probe_overruns_total",
+        Overruns = PerTarget(accumulating.CreateCounter("pgreach_probe_overruns_total",
             "Probe cycles that took longer than the target's interval.", ["target"]));
         Diagnosis = PerTarget(factory.CreateGauge("pgreach_diagnosis",
             "Causes found by the target's latest verdict: 1 per active (layer, cause); a cause that clears has no series. cause=\"ok\", layer=\"all\" when nothing is wrong.",
             ["target", "layer", "cause"]));
-        DiagnosisChanges = PerTarget(factory.CreateCounter("pgreach_diagnosis_changes_total",
+        DiagnosisChanges = PerTarget(accumulating.CreateCounter("pgreach_diagnosis_changes_total",
             "Times the target's verdict changed: its reachability or its set of causes.", ["target"]));
         MonitoringUp = PerTargetServer(factory.CreateGauge("pgreach_monitoring_up",
             "1 when the target's monitoring connection is open, 0 while the agent reconnects; only targets with a monitoring connection have it.",
@@ -106,7 +113,7 @@ internal sealed class ReachMetrics
             ["target", "client"]));
         HbaShadowedRules = PerTargetServer(factory.CreateGauge("pgreach_hba_shadowed_rules",
             "pg_hba.conf lines that can never be the first match because earlier lines cover everything they match.", ["target"]));
-        LogEvents = PerTarget(factory.CreateCounter("pgreach_log_events_total",
+        LogEvents = PerTarget(accumulating.CreateCounter("pgreach_log_events_total",
             "Server log lines of each reachability event since the agent began reading the target's log (LogPath).",
             ["target", "event"]));
         LogLastEventTimestamp = PerTarget(factory.CreateGauge("pgreach_log_last_event_timestamp_seconds",
@@ -115,9 +122,9 @@ internal sealed class ReachMetrics
         LogListening = PerTarget(factory.CreateGauge("pgreach_log_listening",
             "1 for each address and port the postmaster said it listens on at its latest start seen in the server log.",
             ["target", "address", "port"]));
-        LogLines = PerTarget(factory.CreateCounter("pgreach_log_lines_total",
+        LogLines = PerTarget(accumulating.CreateCounter("pgreach_log_lines_total",
             "Complete server log lines read.", ["target"]));
-        LogReadErrors = PerTarget(factory.CreateCounter("pgreach_log_read_errors_total",
+        LogReadErrors = PerTarget(accumulating.CreateCounter("pgreach_log_read_errors_total",
             "Problems reading the server log: missing, permission_denied and io once per episode (retried), line_too_long and decode once per line.",
             ["target", "reason"]));
         ListenerBound = PerTarget(factory.CreateGauge("pgreach_listener_bound",
@@ -129,14 +136,21 @@ internal sealed class ReachMetrics
         ListenerInfo = PerTarget(factory.CreateGauge("pgreach_listener_info",
             "The process holding each listening socket on the target's port (its name, or unknown where the agent may not look); always 1.",
             ["target", "address", "family", "process"]));
-        Targets = factory.CreateGauge("pgreach_targets", "Number of targets being probed.");
-        BuildInfo = factory.CreateGauge("pgreach_build_info", "Build information of the agent; always 1.", ["version"]);
-        StageFailures = factory.CreateCounter("pgreach_agent_stage_failures_total",
+        // A /probe answer's own two families; the agent never sets them, so /metrics never shows them.
+        ProbeSuccess = factory.CreateGauge("pgreach_probe_success",
+            "1 when the /probe request's cycle connected over TCP and logged in successfully, 0 otherwise (pgreach_up of a scheduled cycle).",
+            new GaugeConfiguration { SuppressInitialValue = true });
+        ProbeDuration = factory.CreateGauge("pgreach_probe_duration_seconds",
+            "Time the /probe request took from its arrival to the end of its cycle (resolution, allowlist check, probes and verdict), in seconds.",
+            new GaugeConfiguration { SuppressInitialValue = true });
+        Targets = accumulating.CreateGauge("pgreach_targets", "Number of targets being probed.");
+        BuildInfo = accumulating.CreateGauge("pgreach_build_info", "Build information of the agent; always 1.", ["version"]);
+        StageFailures = accumulating.CreateCounter("pgreach_agent_stage_failures_total",
             "Unexpected failures of a stage of the agent's work (a pipeline stage: probe, host, server, verdict, or an output; a target's loop; reconciling the target set); expected probe failures are never counted here.",
             ["stage"]);
-        ConfigReloadSuccessful = factory.CreateGauge("pgreach_config_last_reload_successful",
+        ConfigReloadSuccessful = accumulating.CreateGauge("pgreach_config_last_reload_successful",
             "1 when the last configuration (re)load was valid and applied, 0 when it was rejected and the last good targets are kept.");
-        ConfigReloadSuccessTimestamp = factory.CreateGauge("pgreach_config_last_reload_success_timestamp_seconds",
+        ConfigReloadSuccessTimestamp = accumulating.CreateGauge("pgreach_config_last_reload_success_timestamp_seconds",
             "Unix time of the last successful configuration load.");
     }
 
@@ -187,11 +201,20 @@ internal sealed class ReachMetrics
     public Gauge ListenerBound { get; }
     public Gauge ListenerPresent { get; }
     public Gauge ListenerInfo { get; }
+    public Gauge ProbeSuccess { get; }
+    public Gauge ProbeDuration { get; }
     public Gauge Targets { get; }
     public Gauge BuildInfo { get; }
     public Counter StageFailures { get; }
     public Gauge ConfigReloadSuccessful { get; }
     public Gauge ConfigReloadSuccessTimestamp { get; }
+
+    /// <summary>
+    /// The families of one /probe answer, on <paramref name="registry"/>: the per-target gauges of a cycle and the probe's
+    /// own two; counters and the agent-wide families go to a registry that is never exported (a single request has no rate).
+    /// </summary>
+    public static ReachMetrics ForProbe(CollectorRegistry registry) =>
+        new(Prometheus.Metrics.WithCustomRegistry(registry), Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry()));
 
     /// <summary>The families written by the agent itself rather than by prometheus-net (see <see cref="OneHotGauge{T}"/>).</summary>
     public IReadOnlyList<IExposedFamily> ExposedFamilies => _exposed;

@@ -26,6 +26,8 @@ internal sealed class ResultCounter<T> : ClosedSetFamily<T, long[]>
         _maxEndBytes = _labelEnds.Max(end => end.Length) + ExpositionWriter.MaxCountLineBytes;
     }
 
+    public bool Accumulates => true;
+
     /// <summary>Adds one to a value's series, creating it if needed.</summary>
     public void Inc(T value, params string[] leadingLabels) => Add(value, leadingLabels, 1);
 

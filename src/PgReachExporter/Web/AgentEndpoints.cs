@@ -23,6 +23,7 @@ internal static class AgentEndpoints
         });
 
         app.MapGet("/metrics", MetricsEndpoint.HandleAsync);
+        app.MapGet("/probe", ProbeEndpoint.HandleAsync);
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/", StatusPageResult);
         app.MapGet("/status", StatusPageResult);
