@@ -36,7 +36,7 @@ internal sealed class ProbeAllowlist : IEquatable<ProbeAllowlist>
         foreach (var entry in entries)
         {
             var text = entry.Trim();
-            if (text.Contains('/') || IPAddress.TryParse(text, out _))
+            if (text.Contains('/') || text.Contains(':') || text.All(c => char.IsAsciiDigit(c) || c == '.'))
             {
                 if (ParseNetwork(text) is not { } network)
                 {
@@ -94,24 +94,53 @@ internal sealed class ProbeAllowlist : IEquatable<ProbeAllowlist>
 
     private static IPNetwork? ParseNetwork(string text)
     {
-        // A bare address is a network of one address.
-        if (!text.Contains('/') && IPAddress.TryParse(text, out var single))
+        var slash = text.IndexOf('/');
+        if (StrictAddress(slash < 0 ? text : text[..slash]) is not { } address)
         {
-            single = Canonical(single);
-            return new IPNetwork(single, single.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
+            return null;
         }
 
-        if (!IPNetwork.TryParse(text, out var network))
+        var bits = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128;
+        var prefix = bits;
+        if (slash >= 0 && !(int.TryParse(text[(slash + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out prefix) && prefix <= bits))
         {
             return null;
         }
 
         // ::ffff:10.0.0.0/104 is 10.0.0.0/8: the mapped space is compared as IPv4.
-        if (network.BaseAddress.IsIPv4MappedToIPv6 && network.PrefixLength >= 96)
+        if (address.IsIPv4MappedToIPv6 && prefix >= 96)
         {
-            return new IPNetwork(network.BaseAddress.MapToIPv4(), network.PrefixLength - 96);
+            (address, prefix) = (address.MapToIPv4(), prefix - 96);
         }
 
-        return network;
+        // A network is written with its host bits 0: 10.0.0.1/8 is more likely a typo than 10.0.0.0/8.
+        var network = new IPNetwork(Masked(address, prefix), prefix);
+        return network.BaseAddress.Equals(address) ? network : null;
+    }
+
+    /// <summary>An address in full: IPv4 as four decimal parts (IPAddress also reads "10" and "10.0.0"), IPv6 as IPAddress reads it.</summary>
+    private static IPAddress? StrictAddress(string text)
+    {
+        if (!IPAddress.TryParse(text, out var address))
+        {
+            return null;
+        }
+
+        return address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork
+            || (text.Count(c => c == '.') == 3 && text.All(c => char.IsAsciiDigit(c) || c == '.'))
+            ? address
+            : null;
+    }
+
+    private static IPAddress Masked(IPAddress address, int prefix)
+    {
+        var bytes = address.GetAddressBytes();
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            var keep = Math.Clamp(prefix - (i * 8), 0, 8);
+            bytes[i] &= (byte)(0xFF << (8 - keep));
+        }
+
+        return new IPAddress(bytes);
     }
 }

@@ -36,8 +36,8 @@ internal sealed class ProbeExposition
     /// <summary>Records the request's outcome: success (TCP and login both succeeded) and its duration.</summary>
     public void Complete(bool success, TimeSpan duration)
     {
-        _metrics.ProbeSuccess.Set(success ? 1 : 0);
-        _metrics.ProbeDuration.Set(duration.TotalSeconds);
+        _metrics.ProbeSuccess!.Set(success ? 1 : 0);
+        _metrics.ProbeDuration!.Set(duration.TotalSeconds);
     }
 
     public async Task WriteAsync(Stream body, ExpositionFormat format, CancellationToken cancel)

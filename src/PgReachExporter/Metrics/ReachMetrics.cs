@@ -16,13 +16,14 @@ internal sealed class ReachMetrics
     private readonly List<IExposedFamily> _exposed = [];
 
     public ReachMetrics(IMetricFactory factory)
-        : this(factory, factory)
+        : this(factory, factory, probe: false)
     {
     }
 
     /// <param name="factory">Where the per-target gauges of a cycle go.</param>
     /// <param name="accumulating">Where counters and the agent-wide families go: the agent's own registry, or one never exported for a /probe answer.</param>
-    private ReachMetrics(IMetricFactory factory, IMetricFactory accumulating)
+    /// <param name="probe">True for a /probe answer: only it has pgreach_probe_success and pgreach_probe_duration_seconds.</param>
+    private ReachMetrics(IMetricFactory factory, IMetricFactory accumulating, bool probe)
     {
         TcpConnectResult = PerTarget(new OneHotGauge<TcpConnectResult>("pgreach_tcp_connect_result",
             "Result of the last TCP connect to each resolved address of the target: 1 for the current result, 0 for the others.",
@@ -136,13 +137,11 @@ internal sealed class ReachMetrics
         ListenerInfo = PerTarget(factory.CreateGauge("pgreach_listener_info",
             "The process holding each listening socket on the target's port (its name, or unknown where the agent may not look); always 1.",
             ["target", "address", "family", "process"]));
-        // A /probe answer's own two families; the agent never sets them, so /metrics never shows them.
-        ProbeSuccess = factory.CreateGauge("pgreach_probe_success",
-            "1 when the /probe request's cycle connected over TCP and logged in successfully, 0 otherwise (pgreach_up of a scheduled cycle).",
-            new GaugeConfiguration { SuppressInitialValue = true });
-        ProbeDuration = factory.CreateGauge("pgreach_probe_duration_seconds",
-            "Time the /probe request took from its arrival to the end of its cycle (resolution, allowlist check, probes and verdict), in seconds.",
-            new GaugeConfiguration { SuppressInitialValue = true });
+        // A /probe answer's own two families, never in /metrics.
+        ProbeSuccess = probe ? factory.CreateGauge("pgreach_probe_success",
+            "1 when the /probe request's cycle connected over TCP and logged in successfully, 0 otherwise (pgreach_up of a scheduled cycle).") : null;
+        ProbeDuration = probe ? factory.CreateGauge("pgreach_probe_duration_seconds",
+            "Time the /probe request took from its arrival to the end of its cycle (resolution, allowlist check, probes and verdict), in seconds.") : null;
         Targets = accumulating.CreateGauge("pgreach_targets", "Number of targets being probed.");
         BuildInfo = accumulating.CreateGauge("pgreach_build_info", "Build information of the agent; always 1.", ["version"]);
         StageFailures = accumulating.CreateCounter("pgreach_agent_stage_failures_total",
@@ -201,8 +200,11 @@ internal sealed class ReachMetrics
     public Gauge ListenerBound { get; }
     public Gauge ListenerPresent { get; }
     public Gauge ListenerInfo { get; }
-    public Gauge ProbeSuccess { get; }
-    public Gauge ProbeDuration { get; }
+    /// <summary>Only in a /probe answer (<see cref="ForProbe"/>).</summary>
+    public Gauge? ProbeSuccess { get; }
+
+    /// <summary>Only in a /probe answer (<see cref="ForProbe"/>).</summary>
+    public Gauge? ProbeDuration { get; }
     public Gauge Targets { get; }
     public Gauge BuildInfo { get; }
     public Counter StageFailures { get; }
@@ -214,7 +216,7 @@ internal sealed class ReachMetrics
     /// own two; counters and the agent-wide families go to a registry that is never exported (a single request has no rate).
     /// </summary>
     public static ReachMetrics ForProbe(CollectorRegistry registry) =>
-        new(Prometheus.Metrics.WithCustomRegistry(registry), Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry()));
+        new(Prometheus.Metrics.WithCustomRegistry(registry), Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry()), probe: true);
 
     /// <summary>The families written by the agent itself rather than by prometheus-net (see <see cref="OneHotGauge{T}"/>).</summary>
     public IReadOnlyList<IExposedFamily> ExposedFamilies => _exposed;

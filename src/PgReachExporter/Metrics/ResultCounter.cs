@@ -8,7 +8,7 @@ namespace PgReachExporter.Metrics;
 /// can start every value at 0 or show only the values seen.
 /// </summary>
 /// <remarks>The value label comes last, after the leading labels.</remarks>
-internal sealed class ResultCounter<T> : ClosedSetFamily<T, long[]>
+internal sealed class ResultCounter<T> : ClosedSetFamily<T, long[]>, IExposedFamily
     where T : struct, Enum
 {
     private readonly byte[][] _labelEnds;
