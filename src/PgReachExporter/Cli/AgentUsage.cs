@@ -18,8 +18,9 @@ internal static class AgentUsage
           -h, --help             show this help
           --version              show the version
 
-        Endpoints: /metrics, / (status page), /api/targets, /healthz. Exit status: 0 stopped, 2 bad configuration
-        or listen address. Documentation: README.md and docs/.
+        Endpoints: /metrics, / (status page), /api/targets, /healthz, /probe?target=NAME or
+        /probe?target=HOST:PORT&module=M (only with PgReach:Modules, docs/probe.md).
+        Exit status: 0 stopped, 2 bad configuration or listen address. Documentation: README.md and docs/.
         """;
 
     /// <summary>The text to print and exit 0 with, or null when the arguments ask for neither.</summary>
