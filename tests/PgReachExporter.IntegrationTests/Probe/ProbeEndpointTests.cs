@@ -208,4 +208,59 @@ public sealed class ProbeEndpointTests(ClusterFixture fixture)
         Assert.Equal(HttpStatusCode.OK, (await first).Status);
         Assert.Equal(0, bulkhead.Running);
     }
+
+    [Fact]
+    public async Task A_name_is_dialled_at_exactly_the_addresses_it_resolved_to()
+    {
+        var cluster = await ClusterWithAppAsync();
+        await using var agent = await RunningAgent.StartAsync(Config(Refused(), new() { ["local"] = Module(["127.0.0.1/32", "::1/128", "localhost"]) }));
+
+        var (status, body) = await GetAsync(agent, $"target=localhost:{cluster.Port}&module=local", scrapeTimeoutSeconds: 5);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var answer = Scrape.Parse(body);
+        var target = $"target=localhost:{cluster.Port}";
+        Assert.Equal("open", answer.Current("pgreach_tcp_connect_result", target, "address=127.0.0.1"));
+        Assert.Equal("ok", answer.Current("pgreach_login_result", target));
+        Assert.Equal(1, answer.Value("pgreach_probe_success"));
+        var resolved = answer.Find("pgreach_tcp_connect_duration_seconds", target).Select(s => s["address"]).ToHashSet();
+        Assert.Equal(resolved.Count, (int)(answer.Value("pgreach_dns_addresses", target, "family=ipv4")! + answer.Value("pgreach_dns_addresses", target, "family=ipv6")!));
+    }
+
+    [Fact]
+    public async Task Modules_follow_a_reload_and_a_bad_edit_keeps_the_last_good_ones()
+    {
+        await using var agent = await RunningAgent.StartAsync(Config(Refused(), modules: null));
+        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(agent, "target=configured")).Status);
+
+        await File.WriteAllTextAsync(agent.ConfigFile, System.Text.Json.JsonSerializer.Serialize(
+            Config(Refused(), new() { ["app"] = Module(["127.0.0.2/32"]) })));
+        await WaitForStatusAsync(agent, "target=127.0.0.9:5432&module=app", HttpStatusCode.Forbidden);
+
+        await File.WriteAllTextAsync(agent.ConfigFile, System.Text.Json.JsonSerializer.Serialize(
+            Config(Refused(), new() { ["app"] = Module(["127.0.0.0/8"]), ["broken"] = Module(["10.0.0.1/8"]) })));
+        await agent.WaitForAsync(s => s.Value("pgreach_config_last_reload_successful") == 0, because: "the bad edit to be rejected");
+
+        var (status, body) = await GetAsync(agent, "target=127.0.0.9:5432&module=app");
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Contains("outside the module's Allow list", body);
+    }
+
+    private static async Task WaitForStatusAsync(RunningAgent agent, string query, HttpStatusCode expected)
+    {
+        var waited = Stopwatch.StartNew();
+        var last = default(HttpStatusCode);
+        while (waited.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            last = (await GetAsync(agent, query)).Status;
+            if (last == expected)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"/probe?{query} answered {last}, not {expected}, 15 s after the configuration changed");
+    }
 }
