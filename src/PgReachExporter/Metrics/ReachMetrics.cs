@@ -142,6 +142,14 @@ internal sealed class ReachMetrics
             "1 when the /probe request's cycle connected over TCP and logged in successfully, 0 otherwise (pgreach_up of a scheduled cycle).") : null;
         ProbeDuration = probe ? factory.CreateGauge("pgreach_probe_duration_seconds",
             "Time the /probe request took from its arrival to the end of its cycle (resolution, allowlist check, probes and verdict), in seconds.") : null;
+        ProbeRequests = accumulating.CreateCounter("pgreach_probe_requests_total",
+            "/probe requests by how they were answered: probed (200), bad_request (400), denied (403: outside the module's allowlist, nothing sent), off (404: no module), over_limit (503).",
+            ["outcome"]);
+        foreach (var outcome in ProbeOutcomes.All)
+        {
+            ProbeRequests.WithLabels(outcome).Inc(0);
+        }
+
         Targets = accumulating.CreateGauge("pgreach_targets", "Number of targets being probed.");
         BuildInfo = accumulating.CreateGauge("pgreach_build_info", "Build information of the agent; always 1.", ["version"]);
         StageFailures = accumulating.CreateCounter("pgreach_agent_stage_failures_total",
@@ -205,6 +213,7 @@ internal sealed class ReachMetrics
 
     /// <summary>Only in a /probe answer (<see cref="ForProbe"/>).</summary>
     public Gauge? ProbeDuration { get; }
+    public Counter ProbeRequests { get; }
     public Gauge Targets { get; }
     public Gauge BuildInfo { get; }
     public Counter StageFailures { get; }
@@ -309,4 +318,16 @@ internal sealed class ReachMetrics
                 throw new ArgumentException($"Unsupported metric family type {family.GetType().Name}", nameof(family));
         }
     }
+}
+
+/// <summary>The outcome label values of pgreach_probe_requests_total.</summary>
+internal static class ProbeOutcomes
+{
+    public const string Probed = "probed";
+    public const string BadRequest = "bad_request";
+    public const string Denied = "denied";
+    public const string Off = "off";
+    public const string OverLimit = "over_limit";
+
+    public static readonly string[] All = [Probed, BadRequest, Denied, Off, OverLimit];
 }

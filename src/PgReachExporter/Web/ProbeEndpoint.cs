@@ -17,31 +17,40 @@ internal static partial class ProbeEndpoint
     public const string ScrapeTimeoutHeader = "X-Prometheus-Scrape-Timeout-Seconds";
 
     /// <summary>Serves GET /probe.</summary>
-    public static async Task HandleAsync(HttpContext context, TargetSetMonitor monitor, ProbeBulkhead bulkhead, OnDemandProbe probe, ILoggerFactory loggers)
+    public static async Task HandleAsync(
+        HttpContext context, TargetSetMonitor monitor, ProbeBulkhead bulkhead, OnDemandProbe probe, ReachMetrics metrics, ILoggerFactory loggers)
     {
+        Task RefuseAsync(int status, string outcome, string reason)
+        {
+            metrics.ProbeRequests.WithLabels(outcome).Inc();
+            context.Response.StatusCode = status;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            return context.Response.WriteAsync(reason + "\n", context.RequestAborted);
+        }
+
         var settings = monitor.Current;
         context.Response.Headers.CacheControl = "no-store";
         if (settings.Modules.IsEmpty)
         {
-            await RefuseAsync(context, StatusCodes.Status404NotFound, "/probe is off: no PgReach:Modules are configured").ConfigureAwait(false);
+            await RefuseAsync(StatusCodes.Status404NotFound, ProbeOutcomes.Off, "/probe is off: no PgReach:Modules are configured").ConfigureAwait(false);
             return;
         }
 
         if (ProbeQuery.Parse(context.Request.QueryString.Value, out var queryProblem) is not { } query)
         {
-            await RefuseAsync(context, StatusCodes.Status400BadRequest, queryProblem!).ConfigureAwait(false);
+            await RefuseAsync(StatusCodes.Status400BadRequest, ProbeOutcomes.BadRequest, queryProblem!).ConfigureAwait(false);
             return;
         }
 
         if (Resolve(query, settings, out var allow, out var problem) is not { } target)
         {
-            await RefuseAsync(context, StatusCodes.Status400BadRequest, problem!).ConfigureAwait(false);
+            await RefuseAsync(StatusCodes.Status400BadRequest, ProbeOutcomes.BadRequest, problem!).ConfigureAwait(false);
             return;
         }
 
         if (ProbeQuery.Budget(context.Request.Headers[ScrapeTimeoutHeader].ToString(), target.ConnectTimeout, settings.Probe.TimeoutOffset, out problem) is not { } budget)
         {
-            await RefuseAsync(context, StatusCodes.Status400BadRequest, problem!).ConfigureAwait(false);
+            await RefuseAsync(StatusCodes.Status400BadRequest, ProbeOutcomes.BadRequest, problem!).ConfigureAwait(false);
             return;
         }
 
@@ -49,7 +58,7 @@ internal static partial class ProbeEndpoint
         if (slot is null)
         {
             context.Response.Headers.RetryAfter = "1";
-            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable,
+            await RefuseAsync(StatusCodes.Status503ServiceUnavailable, ProbeOutcomes.OverLimit,
                 $"{settings.Probe.MaxConcurrent} probes are already running (PgReach:Probe:MaxConcurrent); this request was not queued").ConfigureAwait(false);
             return;
         }
@@ -68,10 +77,11 @@ internal static partial class ProbeEndpoint
         if (outcome.DeniedBecause is { } reason)
         {
             LogDenied(loggers.CreateLogger(typeof(ProbeEndpoint).FullName!), target.Name, query.Module ?? "", reason);
-            await RefuseAsync(context, StatusCodes.Status403Forbidden, $"target {target.Name} may not be probed with module {query.Module}: {reason}").ConfigureAwait(false);
+            await RefuseAsync(StatusCodes.Status403Forbidden, ProbeOutcomes.Denied, $"target {target.Name} may not be probed with module {query.Module}: {reason}").ConfigureAwait(false);
             return;
         }
 
+        metrics.ProbeRequests.WithLabels(ProbeOutcomes.Probed).Inc();
         exposition.Complete(outcome.Record?.Cycle.Up ?? false, outcome.Duration);
         var (format, contentType) = MetricsEndpoint.Negotiate(context.Request.Headers.Accept.ToString(), null);
         context.Response.StatusCode = StatusCodes.Status200OK;
@@ -116,13 +126,6 @@ internal static partial class ProbeEndpoint
 
         allow = module.Allow;
         return target;
-    }
-
-    private static Task RefuseAsync(HttpContext context, int status, string reason)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        return context.Response.WriteAsync(reason + "\n", context.RequestAborted);
     }
 
     [LoggerMessage(EventId = LogEvents.ProbeDenied, Level = LogLevel.Warning,

@@ -32,6 +32,9 @@ internal static class ContractMetricNames
 
         // a /probe answer's own
         "pgreach_probe_success", "pgreach_probe_duration_seconds",
+
+        // /probe requests, in /metrics
+        "pgreach_probe_requests_total",
     };
 
     /// <summary>Series Prometheus itself writes for every scrape; the agent-down alerts need them.</summary>

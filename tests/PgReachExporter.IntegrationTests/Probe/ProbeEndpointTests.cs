@@ -33,6 +33,7 @@ public sealed class ProbeEndpointTests(ClusterFixture fixture)
 
         Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.Contains("no PgReach:Modules are configured", body);
+        Assert.Equal(1, (await agent.ScrapeAsync()).Value("pgreach_probe_requests_total", "outcome=off"));
     }
 
     [Theory]
@@ -91,7 +92,10 @@ public sealed class ProbeEndpointTests(ClusterFixture fixture)
         var afterAllowed = listener.AcceptedCount;
         Assert.Equal(HttpStatusCode.Forbidden, (await GetAsync(agent, $"target=127.0.0.7:{listener.Port}&module=narrow")).Status);
         Assert.Equal(afterAllowed, listener.AcceptedCount);
-        Assert.DoesNotContain("127.0.0.7", await agent.Http.GetStringAsync("/metrics"));
+        var metrics = await agent.ScrapeAsync();
+        Assert.DoesNotContain("127.0.0.7", metrics.Text);
+        Assert.Equal(3, metrics.Value("pgreach_probe_requests_total", "outcome=denied"));
+        Assert.Equal(1, metrics.Value("pgreach_probe_requests_total", "outcome=probed"));
     }
 
     [Fact]
@@ -204,6 +208,7 @@ public sealed class ProbeEndpointTests(ClusterFixture fixture)
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.Contains("MaxConcurrent", body);
+        Assert.Equal(1, (await agent.ScrapeAsync()).Value("pgreach_probe_requests_total", "outcome=over_limit"));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"the refusal took {clock.Elapsed.TotalSeconds:0.00} s");
         Assert.Equal(HttpStatusCode.OK, (await first).Status);
         Assert.Equal(0, bulkhead.Running);
