@@ -23,12 +23,13 @@ internal sealed class OnDemandProbe(
     /// <param name="target">The configured target, or the module's target for HOST:PORT.</param>
     /// <param name="configured">True when <paramref name="target"/> is one of the agent's configured targets.</param>
     /// <param name="allow">The module's allowlist; null for a configured target (its operator chose it).</param>
-    /// <param name="budget">The whole request's time: resolution, probes and verdict.</param>
+    /// <param name="budget">The whole request's time from <paramref name="arrived"/>: resolution, probes and verdict.</param>
+    /// <param name="arrived">When the request arrived (a <see cref="TimeProvider"/> timestamp): time spent before counts against the budget.</param>
     /// <param name="outputs">The request's own outputs, in order.</param>
     public async Task<OnDemandOutcome> RunAsync(
-        TargetDefinition target, bool configured, ProbeAllowlist? allow, TimeSpan budget, IReadOnlyList<NamedOutput> outputs, CancellationToken aborted)
+        TargetDefinition target, bool configured, ProbeAllowlist? allow, TimeSpan budget, long arrived, IReadOnlyList<NamedOutput> outputs, CancellationToken aborted)
     {
-        var started = time.GetTimestamp();
+        var started = arrived;
         var literal = System.Net.IPAddress.TryParse(target.Host, out _);
         if (allow is not null && !literal && !allow.PermitsName(target.Host))
         {
@@ -36,7 +37,7 @@ internal sealed class OnDemandProbe(
         }
 
         // A configured Unix socket has nothing to resolve; a module's target never is one (ProbeModule.ToTarget).
-        var dns = target.IsUnixSocket ? null : await new DnsProbe(time).ResolveAsync(target.Host, budget, aborted).ConfigureAwait(false);
+        var dns = target.IsUnixSocket ? null : await new DnsProbe(time).ResolveAsync(target.Host, Remaining(budget, started), aborted).ConfigureAwait(false);
         if (allow is not null && dns is not null && dns.Addresses.FirstOrDefault(a => !allow.Permits(a)) is { } outside)
         {
             return OnDemandOutcome.Denied(literal
@@ -44,8 +45,7 @@ internal sealed class OnDemandProbe(
                 : $"{target.Host} resolves to {outside}, which is outside the module's Allow list");
         }
 
-        var remaining = budget - time.GetElapsedTime(started);
-        var probed = target with { ConnectTimeout = remaining > MinimumProbeTime ? remaining : MinimumProbeTime };
+        var probed = target with { ConnectTimeout = Remaining(budget, started) };
         var pipeline = new TargetPipeline(
             new OnDemandEvidence(configured ? target : null, host, server),
             new OnDemandEvidence(configured ? target : null, host, server),
@@ -57,6 +57,12 @@ internal sealed class OnDemandProbe(
             var record = await pipeline.RunCycleAsync(probed, session, aborted).ConfigureAwait(false);
             return OnDemandOutcome.Completed(record, time.GetElapsedTime(started));
         }
+    }
+
+    private TimeSpan Remaining(TimeSpan budget, long started)
+    {
+        var remaining = budget - time.GetElapsedTime(started);
+        return remaining > MinimumProbeTime ? remaining : MinimumProbeTime;
     }
 }
 

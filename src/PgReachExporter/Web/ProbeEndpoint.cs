@@ -18,8 +18,9 @@ internal static partial class ProbeEndpoint
 
     /// <summary>Serves GET /probe.</summary>
     public static async Task HandleAsync(
-        HttpContext context, TargetSetMonitor monitor, ProbeBulkhead bulkhead, OnDemandProbe probe, ReachMetrics metrics, ILoggerFactory loggers)
+        HttpContext context, TargetSetMonitor monitor, ProbeBulkhead bulkhead, OnDemandProbe probe, ReachMetrics metrics, TimeProvider time, ILoggerFactory loggers)
     {
+        var arrived = time.GetTimestamp();
         Task RefuseAsync(int status, string outcome, string reason)
         {
             metrics.ProbeRequests.WithLabels(outcome).Inc();
@@ -67,7 +68,7 @@ internal static partial class ProbeEndpoint
         OnDemandOutcome outcome;
         try
         {
-            outcome = await probe.RunAsync(target, allow is null, allow, budget, AgentPipeline.OnDemandOutputs(exposition), context.RequestAborted).ConfigureAwait(false);
+            outcome = await probe.RunAsync(target, allow is null, allow, budget, arrived, AgentPipeline.OnDemandOutputs(exposition), context.RequestAborted).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
