@@ -77,6 +77,8 @@ internal static class AgentHost
         services.AddSingleton<IServerViewSink, ServerMetricsWriter>();
         services.AddSingleton<IServerViewSink, ServerEvidenceRecorder>();
         services.AddSingleton<IServerViewSink, ServerCheckChangeLog>();
+        services.AddSingleton<OnDemandProbe>();
+        services.AddSingleton<ProbeBulkhead>();
         services.AddHostedService<ProbeScheduler>();
         services.AddHostedService<ServerViewScheduler>();
         services.AddHostedService(sp => new HeapSweeper(sp.GetRequiredService<TimeProvider>()));

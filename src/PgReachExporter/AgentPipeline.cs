@@ -32,4 +32,15 @@ internal static class AgentPipeline
         ],
         services.GetRequiredService<PipelineHealth>(),
         services.GetRequiredService<ILogger<TargetPipeline>>());
+
+    /// <summary>
+    /// The outputs of a /probe request's cycle, in the same order and under the same stage names: its own probe and
+    /// host metrics and its verdict, all into the request's answer; no history and no change log (a request is not a schedule).
+    /// </summary>
+    public static IReadOnlyList<NamedOutput> OnDemandOutputs(ProbeExposition answer) =>
+    [
+        new(ProbeMetrics, answer.ProbeMetrics),
+        new(HostMetrics, answer.HostMetrics),
+        new(Verdicts, answer.Verdicts),
+    ];
 }

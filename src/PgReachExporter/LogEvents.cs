@@ -23,6 +23,7 @@ internal static class LogEvents
     public const int MonitoringLost = 32;
     public const int ServerCheckChanged = 33;
     public const int ServerViewFailed = 34;
+    public const int ProbeDenied = 40;
 
     // The server log tailer.
     public const int LogFileFollowing = 3101;

@@ -60,8 +60,9 @@ internal static class AgentCommandLine
         Options of the agent (--name VALUE or --name=VALUE):
         {Syntax.OptionsText()}
 
-        Endpoints: /metrics, / (status page), /api/targets, /healthz. Exit status: 0 stopped, 2 bad command line,
-        configuration or listen address. Documentation: README.md and docs/.
+        Endpoints: /metrics, / (status page), /api/targets, /healthz, /probe?target=NAME or
+        /probe?target=HOST:PORT&module=M (only with PgReach:Modules, docs/probe.md).
+        Exit status: 0 stopped, 2 bad command line, configuration or listen address. Documentation: README.md and docs/.
         """;
 
     public static AgentInvocation Read(IReadOnlyList<string> args) => Read(args, Syntax, Usage);

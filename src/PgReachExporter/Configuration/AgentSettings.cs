@@ -18,6 +18,12 @@ internal sealed record AgentSettings
     /// <summary>PgReach:Web:ConfigFile (absolute), read at start; --web.config.file wins over it.</summary>
     public string? WebConfigFile { get; init; }
 
+    /// <summary>The /probe modules by name; /probe is off (404) while there are none.</summary>
+    public ImmutableDictionary<string, ProbeModule> Modules { get; init; } = ImmutableDictionary<string, ProbeModule>.Empty;
+
+    /// <summary>How /probe answers: timeout offset and concurrency.</summary>
+    public ProbeSettings Probe { get; init; } = ProbeSettings.Default;
+
     /// <summary>Where the settings were read from, for messages.</summary>
     public required string Source { get; init; }
 }

@@ -15,7 +15,7 @@ internal static partial class AgentSettingsReader
 
     private static readonly HashSet<string> AgentFields = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Interval", "ConnectTimeout", "Targets", "LogFormat", WebField,
+        "Interval", "ConnectTimeout", "Targets", "LogFormat", WebField, ModulesField, ProbeField,
     };
 
     private const string WebField = "Web";
@@ -75,6 +75,8 @@ internal static partial class AgentSettingsReader
             ? [FromEnvironment(environment, defaults, errors)]
             : targetSections.Select(t => ReadTarget(t, defaults, source, errors)).ToList();
 
+        var modules = ReadModules(fields, timeout, source, errors);
+        var probe = ReadProbeSettings(fields, source, errors);
         foreach (var duplicate in targets.OfType<TargetDefinition>().GroupBy(t => t.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
             errors.Add(new(source, duplicate.Key, "Name", $"is used by {duplicate.Count()} targets; target names must be unique"));
@@ -88,6 +90,8 @@ internal static partial class AgentSettingsReader
                 UsesEnvironmentTarget = usesEnvironment,
                 Source = source,
                 WebConfigFile = webConfigFile,
+                Modules = modules,
+                Probe = probe,
             };
     }
 

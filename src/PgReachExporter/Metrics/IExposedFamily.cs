@@ -5,6 +5,9 @@ internal interface IExposedFamily
 {
     string Name { get; }
 
+    /// <summary>True for a counter: a /probe answer, one cycle without a history, leaves it out.</summary>
+    bool Accumulates => false;
+
     /// <summary>Drops the series of every label set whose leading label values match.</summary>
     void RemoveWhere(Func<IReadOnlyList<string>, bool> match);
 

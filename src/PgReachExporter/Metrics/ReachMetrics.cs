@@ -16,6 +16,14 @@ internal sealed class ReachMetrics
     private readonly List<IExposedFamily> _exposed = [];
 
     public ReachMetrics(IMetricFactory factory)
+        : this(factory, factory, probe: false)
+    {
+    }
+
+    /// <param name="factory">Where the per-target gauges of a cycle go.</param>
+    /// <param name="accumulating">Where counters and the agent-wide families go: the agent's own registry, or one never exported for a /probe answer.</param>
+    /// <param name="probe">True for a /probe answer: only it has pgreach_probe_success and pgreach_probe_duration_seconds.</param>
+    private ReachMetrics(IMetricFactory factory, IMetricFactory accumulating, bool probe)
     {
         TcpConnectResult = PerTarget(new OneHotGauge<TcpConnectResult>("pgreach_tcp_connect_result",
             "Result of the last TCP connect to each resolved address of the target: 1 for the current result, 0 for the others.",
@@ -54,12 +62,12 @@ internal sealed class ReachMetrics
             "Unix time at which the target's last completed probe cycle started.", ["target"]));
         CycleDuration = PerTarget(factory.CreateGauge("pgreach_probe_cycle_duration_seconds",
             "Duration of the target's last probe cycle (DNS, TCP and login), in seconds.", ["target"]));
-        Overruns = PerTarget(factory.CreateCounter("pgreach_probe_overruns_total",
+        Overruns = PerTarget(accumulating.CreateCounter("pgreach_probe_overruns_total",
             "Probe cycles that took longer than the target's interval.", ["target"]));
         Diagnosis = PerTarget(factory.CreateGauge("pgreach_diagnosis",
             "Causes found by the target's latest verdict: 1 per active (layer, cause); a cause that clears has no series. cause=\"ok\", layer=\"all\" when nothing is wrong.",
             ["target", "layer", "cause"]));
-        DiagnosisChanges = PerTarget(factory.CreateCounter("pgreach_diagnosis_changes_total",
+        DiagnosisChanges = PerTarget(accumulating.CreateCounter("pgreach_diagnosis_changes_total",
             "Times the target's verdict changed: its reachability or its set of causes.", ["target"]));
         MonitoringUp = PerTargetServer(factory.CreateGauge("pgreach_monitoring_up",
             "1 when the target's monitoring connection is open, 0 while the agent reconnects; only targets with a monitoring connection have it.",
@@ -110,7 +118,7 @@ internal sealed class ReachMetrics
             ["target", "client"]));
         HbaShadowedRules = PerTargetServer(factory.CreateGauge("pgreach_hba_shadowed_rules",
             "pg_hba.conf lines that can never be the first match because earlier lines cover everything they match.", ["target"]));
-        LogEvents = PerTarget(factory.CreateCounter("pgreach_log_events_total",
+        LogEvents = PerTarget(accumulating.CreateCounter("pgreach_log_events_total",
             "Server log lines of each reachability event since the agent began reading the target's log (LogPath).",
             ["target", "event"]));
         LogLastEventTimestamp = PerTarget(factory.CreateGauge("pgreach_log_last_event_timestamp_seconds",
@@ -119,9 +127,9 @@ internal sealed class ReachMetrics
         LogListening = PerTarget(factory.CreateGauge("pgreach_log_listening",
             "1 for each address and port the postmaster said it listens on at its latest start seen in the server log.",
             ["target", "address", "port"]));
-        LogLines = PerTarget(factory.CreateCounter("pgreach_log_lines_total",
+        LogLines = PerTarget(accumulating.CreateCounter("pgreach_log_lines_total",
             "Complete server log lines read.", ["target"]));
-        LogReadErrors = PerTarget(factory.CreateCounter("pgreach_log_read_errors_total",
+        LogReadErrors = PerTarget(accumulating.CreateCounter("pgreach_log_read_errors_total",
             "Problems reading the server log: missing, permission_denied and io once per episode (retried), line_too_long and decode once per line.",
             ["target", "reason"]));
         ListenerBound = PerTarget(factory.CreateGauge("pgreach_listener_bound",
@@ -133,14 +141,27 @@ internal sealed class ReachMetrics
         ListenerInfo = PerTarget(factory.CreateGauge("pgreach_listener_info",
             "The process holding each listening socket on the target's port (its name, or unknown where the agent may not look); always 1.",
             ["target", "address", "family", "process"]));
-        Targets = factory.CreateGauge("pgreach_targets", "Number of targets being probed.");
-        BuildInfo = factory.CreateGauge("pgreach_build_info", "Build information of the agent; always 1.", ["version"]);
-        StageFailures = factory.CreateCounter("pgreach_agent_stage_failures_total",
+        // A /probe answer's own two families, never in /metrics.
+        ProbeSuccess = probe ? factory.CreateGauge("pgreach_probe_success",
+            "1 when the /probe request's cycle connected over TCP and logged in successfully, 0 otherwise (pgreach_up of a scheduled cycle).") : null;
+        ProbeDuration = probe ? factory.CreateGauge("pgreach_probe_duration_seconds",
+            "Time the /probe request took from its arrival to the end of its cycle (resolution, allowlist check, probes and verdict), in seconds.") : null;
+        ProbeRequests = accumulating.CreateCounter("pgreach_probe_requests_total",
+            "/probe requests by how they were answered: probed (200), bad_request (400), denied (403: outside the module's allowlist, nothing sent), off (404: no module), over_limit (503).",
+            ["outcome"]);
+        foreach (var outcome in ProbeOutcomes.All)
+        {
+            ProbeRequests.WithLabels(outcome).Inc(0);
+        }
+
+        Targets = accumulating.CreateGauge("pgreach_targets", "Number of targets being probed.");
+        BuildInfo = accumulating.CreateGauge("pgreach_build_info", "Build information of the agent; always 1.", ["version"]);
+        StageFailures = accumulating.CreateCounter("pgreach_agent_stage_failures_total",
             "Unexpected failures of a stage of the agent's work (a pipeline stage: probe, host, server, verdict, or an output; a target's loop; reconciling the target set); expected probe failures are never counted here.",
             ["stage"]);
-        ConfigReloadSuccessful = factory.CreateGauge("pgreach_config_last_reload_successful",
+        ConfigReloadSuccessful = accumulating.CreateGauge("pgreach_config_last_reload_successful",
             "1 when the last configuration (re)load was valid and applied, 0 when it was rejected and the last good targets are kept.");
-        ConfigReloadSuccessTimestamp = factory.CreateGauge("pgreach_config_last_reload_success_timestamp_seconds",
+        ConfigReloadSuccessTimestamp = accumulating.CreateGauge("pgreach_config_last_reload_success_timestamp_seconds",
             "Unix time of the last successful configuration load.");
         // Only with --web.config.file: no series at all when there is no web configuration to reload.
         WebConfigReloadSuccessful = factory.CreateGauge("pgreach_web_config_last_reload_successful",
@@ -200,6 +221,12 @@ internal sealed class ReachMetrics
     public Gauge ListenerBound { get; }
     public Gauge ListenerPresent { get; }
     public Gauge ListenerInfo { get; }
+    /// <summary>Only in a /probe answer (<see cref="ForProbe"/>).</summary>
+    public Gauge? ProbeSuccess { get; }
+
+    /// <summary>Only in a /probe answer (<see cref="ForProbe"/>).</summary>
+    public Gauge? ProbeDuration { get; }
+    public Counter ProbeRequests { get; }
     public Gauge Targets { get; }
     public Gauge BuildInfo { get; }
     public Counter StageFailures { get; }
@@ -208,6 +235,13 @@ internal sealed class ReachMetrics
     public Gauge WebConfigReloadSuccessful { get; }
     public Gauge WebConfigReloadSuccessTimestamp { get; }
     public Counter WebConfigReloads { get; }
+
+    /// <summary>
+    /// The families of one /probe answer, on <paramref name="registry"/>: the per-target gauges of a cycle and the probe's
+    /// own two; counters and the agent-wide families go to a registry that is never exported (a single request has no rate).
+    /// </summary>
+    public static ReachMetrics ForProbe(CollectorRegistry registry) =>
+        new(Prometheus.Metrics.WithCustomRegistry(registry), Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry()), probe: true);
 
     /// <summary>The families written by the agent itself rather than by prometheus-net (see <see cref="OneHotGauge{T}"/>).</summary>
     public IReadOnlyList<IExposedFamily> ExposedFamilies => _exposed;
@@ -300,4 +334,16 @@ internal sealed class ReachMetrics
                 throw new ArgumentException($"Unsupported metric family type {family.GetType().Name}", nameof(family));
         }
     }
+}
+
+/// <summary>The outcome label values of pgreach_probe_requests_total.</summary>
+internal static class ProbeOutcomes
+{
+    public const string Probed = "probed";
+    public const string BadRequest = "bad_request";
+    public const string Denied = "denied";
+    public const string Off = "off";
+    public const string OverLimit = "over_limit";
+
+    public static readonly string[] All = [Probed, BadRequest, Denied, Off, OverLimit];
 }

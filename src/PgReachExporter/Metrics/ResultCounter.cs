@@ -8,7 +8,7 @@ namespace PgReachExporter.Metrics;
 /// can start every value at 0 or show only the values seen.
 /// </summary>
 /// <remarks>The value label comes last, after the leading labels.</remarks>
-internal sealed class ResultCounter<T> : ClosedSetFamily<T, long[]>
+internal sealed class ResultCounter<T> : ClosedSetFamily<T, long[]>, IExposedFamily
     where T : struct, Enum
 {
     private readonly byte[][] _labelEnds;
@@ -25,6 +25,8 @@ internal sealed class ResultCounter<T> : ClosedSetFamily<T, long[]>
         _labelEnds = [.. Values.Select(v => ValueLabelBytes(v, ""))];
         _maxEndBytes = _labelEnds.Max(end => end.Length) + ExpositionWriter.MaxCountLineBytes;
     }
+
+    public bool Accumulates => true;
 
     /// <summary>Adds one to a value's series, creating it if needed.</summary>
     public void Inc(T value, params string[] leadingLabels) => Add(value, leadingLabels, 1);

@@ -1,3 +1,4 @@
+using System.Net;
 using Npgsql;
 using PgReachExporter.Classification;
 using PgReachExporter.Configuration;
@@ -15,18 +16,26 @@ internal sealed class LoginProbe : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly PostgresGreetingProbe _greeting;
     private readonly NpgsqlDataSource _dataSource;
+    private readonly string _greetingHost;
 
-    public LoginProbe(TargetDefinition target, TimeProvider time, PostgresGreetingProbe greeting)
+    /// <param name="dial">
+    /// The addresses to connect to instead of resolving the target's host again (a /probe request resolved and
+    /// checked them against its allowlist); TLS still verifies the certificate against the host name.
+    /// </param>
+    public LoginProbe(TargetDefinition target, TimeProvider time, PostgresGreetingProbe greeting, IReadOnlyList<IPAddress>? dial = null)
     {
         _target = target;
         _time = time;
         _greeting = greeting;
-        _dataSource = PostgresConnector.DataSource(ConnectionString(target), target.Password);
+        _greetingHost = dial is { Count: > 0 } ? dial[0].ToString() : target.Host;
+        _dataSource = PostgresConnector.DataSource(ConnectionString(target, dial), target.Password,
+            tlsHost: dial is { Count: > 0 } && !IPAddress.TryParse(target.Host, out _) ? target.Host : null);
     }
 
-    internal static string ConnectionString(TargetDefinition target) => new NpgsqlConnectionStringBuilder
+    /// <summary>The connection string; with <paramref name="dial"/>, Npgsql's host list is those addresses (IPv6 bare, never split at a colon).</summary>
+    internal static string ConnectionString(TargetDefinition target, IReadOnlyList<IPAddress>? dial = null) => new NpgsqlConnectionStringBuilder
     {
-        Host = target.Host,
+        Host = dial is { Count: > 0 } ? string.Join(',', dial.Select(a => a.ToString())) : target.Host,
         Port = target.Port,
         Database = target.Database,
         Username = target.Username,
@@ -69,7 +78,7 @@ internal sealed class LoginProbe : IAsyncDisposable
             {
                 var remaining = _target.ConnectTimeout - elapsed;
                 var greeting = remaining > TimeSpan.Zero
-                    ? await _greeting.CheckAsync(_target.Host, _target.Port, remaining, stopping).ConfigureAwait(false)
+                    ? await _greeting.CheckAsync(_greetingHost, _target.Port, remaining, stopping).ConfigureAwait(false)
                     : GreetingResult.Silent;
                 result = greeting.Refine(result);
             }

@@ -10,7 +10,8 @@ namespace PgReachExporter.Probes;
 /// </summary>
 internal static class PostgresConnector
 {
-    public static NpgsqlDataSource DataSource(string connectionString, PasswordSource password, bool arrays = false)
+    /// <param name="tlsHost">The name a server certificate is verified against when the connection string dials an address instead.</param>
+    public static NpgsqlDataSource DataSource(string connectionString, PasswordSource password, bool arrays = false, string? tlsHost = null)
     {
         var builder = new NpgsqlSlimDataSourceBuilder(connectionString);
         // Loading the server's types would add catalog queries to every connection.
@@ -21,6 +22,11 @@ internal static class PostgresConnector
         }
 
         builder.EnableTransportSecurity();
+        if (tlsHost is not null)
+        {
+            builder.UseSslClientAuthenticationOptionsCallback(options => options.TargetHost = tlsHost);
+        }
+
         builder.EnableIntegratedSecurity();
         if (password != PasswordSource.None)
         {

@@ -20,14 +20,20 @@ internal sealed class TargetProbeSession : IAsyncDisposable
     private readonly LoginProbe _login;
     private readonly IReadOnlyList<ITargetProbe> _probes;
     private readonly TimeProvider _time;
+    private readonly DnsObservation? _resolved;
 
-    public TargetProbeSession(TargetDefinition target, TimeProvider time)
+    /// <param name="resolved">
+    /// The host's resolution, done and checked by the caller (/probe): the cycle dials exactly these addresses, TCP
+    /// and login alike, and never resolves the name again; when it failed, nothing is dialled.
+    /// </param>
+    public TargetProbeSession(TargetDefinition target, TimeProvider time, DnsObservation? resolved = null)
     {
         _target = target;
         _time = time;
+        _resolved = resolved;
         _dns = new DnsProbe(time);
         _tcp = new TcpConnectProbe(time);
-        _login = new LoginProbe(target, time, new PostgresGreetingProbe(time));
+        _login = new LoginProbe(target, time, new PostgresGreetingProbe(time), resolved?.Addresses);
         _probes = ProbeRegistry.For(target, time);
     }
 
@@ -35,7 +41,9 @@ internal sealed class TargetProbeSession : IAsyncDisposable
     {
         var startedAt = _time.GetUtcNow();
         var started = _time.GetTimestamp();
-        var login = _login.LoginAsync(stopping);
+        var login = _resolved is { Resolved: false } failed
+            ? Task.FromResult(new LoginObservation(LoginResult.DnsError, TimeSpan.Zero, null, failed.Problem, null))
+            : _login.LoginAsync(stopping);
         var (dns, tcp) = await ProbeTransportAsync(stopping).ConfigureAwait(false);
         var transport = new TransportSeen(dns, tcp);
         var outcomes = await Task.WhenAll(_probes.Select(p => RunGuardedAsync(p, transport, stopping))).ConfigureAwait(false);
@@ -69,7 +77,7 @@ internal sealed class TargetProbeSession : IAsyncDisposable
             return (new DnsObservation(DnsLookupResult.Ok, [], TimeSpan.Zero, null), [local]);
         }
 
-        var dns = await _dns.ResolveAsync(_target.Host, _target.ConnectTimeout, stopping).ConfigureAwait(false);
+        var dns = _resolved ?? await _dns.ResolveAsync(_target.Host, _target.ConnectTimeout, stopping).ConfigureAwait(false);
         if (!dns.Resolved)
         {
             return (dns, []);

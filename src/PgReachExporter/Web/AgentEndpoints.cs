@@ -26,6 +26,7 @@ internal static class AgentEndpoints
         FrontDoorHosting.Use(app);
 
         app.MapGet("/metrics", MetricsEndpoint.HandleAsync);
+        app.MapGet("/probe", ProbeEndpoint.HandleAsync);
         app.MapGet(FrontDoor.HealthPath, () => Results.Text("ok\n"));
         app.MapGet("/", StatusPageResult);
         app.MapGet("/status", StatusPageResult);

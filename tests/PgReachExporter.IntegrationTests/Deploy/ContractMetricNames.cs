@@ -30,6 +30,12 @@ internal static class ContractMetricNames
 
         // verdict
         "pgreach_diagnosis", "pgreach_diagnosis_changes_total",
+
+        // a /probe answer's own
+        "pgreach_probe_success", "pgreach_probe_duration_seconds",
+
+        // /probe requests, in /metrics
+        "pgreach_probe_requests_total",
     };
 
     /// <summary>Series Prometheus itself writes for every scrape; the agent-down alerts need them.</summary>

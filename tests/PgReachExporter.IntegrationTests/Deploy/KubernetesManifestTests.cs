@@ -112,5 +112,24 @@ public sealed class KubernetesManifestTests
             relabel["targetLabel"]?.ToString() == "vantage" && !string.IsNullOrEmpty(relabel["replacement"]?.ToString()));
     }
 
+    [Fact]
+    public void The_Probe_asks_the_agent_service_s_probe_endpoint_with_a_module_the_agent_has()
+    {
+        var probe = YamlFile.Load(Manifest("probe.yaml"));
+        var service = YamlFile.Load(Manifest("service.yaml"));
+        var configMap = YamlFile.Load(Manifest("configmap.yaml"));
+        var config = JsonNode.Parse(configMap["data"]!["pgreach.json"].Text("ConfigMap key pgreach.json"))!;
+
+        Assert.Equal("monitoring.coreos.com/v1", probe["apiVersion"]?.ToString());
+        Assert.Equal("Probe", probe["kind"]?.ToString());
+        var port = Assert.Single(service["spec"]!["ports"].Items())["port"]?.ToString();
+        Assert.Equal($"{service["metadata"]!["name"]}:{port}", probe["spec"]!["prober"]!["url"]?.ToString());
+        Assert.Equal("/probe", probe["spec"]!["prober"]!["path"]?.ToString());
+        var module = probe["spec"]!["module"].Text("module");
+        Assert.NotNull(config["PgReach"]?["Modules"]?[module]?["Allow"]);
+        Assert.All(probe["spec"]!["targets"]!["staticConfig"]!["static"].Strings(), target => Assert.Matches(@"^[a-z0-9.-]+:\d+$", target));
+        Assert.Contains("probe.yaml", YamlFile.Load(Manifest("kustomization.yaml"))["resources"].Strings());
+    }
+
     private static string Manifest(string name) => Path.Combine(RepositoryLayout.KubernetesDirectory, name);
 }

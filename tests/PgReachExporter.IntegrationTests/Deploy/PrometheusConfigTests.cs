@@ -49,4 +49,36 @@ public sealed class PrometheusConfigTests
 
         Assert.True(vantages.Length >= 3, $"only {vantages.Length} vantage points");
     }
+
+    [Fact]
+    public async Task Promtool_accepts_the_probe_example()
+    {
+        var result = await ExternalTool.Promtool.RunAsync(["check", "config", RepositoryLayout.ProbeExample]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("is valid prometheus config file syntax", result.Output);
+    }
+
+    [Fact]
+    public void The_probe_example_relabels_discovered_targets_onto_the_agent_s_probe_endpoint()
+    {
+        var job = Assert.Single(YamlFile.Load(RepositoryLayout.ProbeExample)["scrape_configs"].Items());
+
+        Assert.Equal("/probe", job["metrics_path"]?.ToString());
+        Assert.NotEmpty(job["file_sd_configs"].Items());
+        Assert.Equal(["app"], job["params"]?["module"].Strings());
+        var relabels = job["relabel_configs"].Items().ToArray();
+        Assert.Contains(relabels, r => r["source_labels"].Strings().SequenceEqual(["__address__"]) && r["target_label"]?.ToString() == "__param_target");
+        Assert.Contains(relabels, r => r["source_labels"].Strings().SequenceEqual(["__param_target"]) && r["target_label"]?.ToString() == "instance");
+        Assert.Contains(relabels, r => r["target_label"]?.ToString() == "__address__" && r["replacement"]?.ToString()?.EndsWith(":9930", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public void The_probe_targets_example_lists_host_and_port_targets_and_may_pick_a_module()
+    {
+        var groups = YamlFile.Load(RepositoryLayout.ProbeTargetsExample).Items().ToArray();
+
+        Assert.All(groups.SelectMany(g => g["targets"].Strings()), target => Assert.Matches(@"^[a-z0-9.-]+:\d+$", target));
+        Assert.Contains(groups, g => !string.IsNullOrEmpty(g["labels"]?["__param_module"]?.ToString()));
+    }
 }

@@ -7,6 +7,8 @@ internal static class RepositoryLayout
 
     public static string PrometheusConfig => PathOf("deploy/prometheus/prometheus.yml");
     public static string MultiVantageExample => PathOf("deploy/prometheus/prometheus.multi-vantage.example.yml");
+    public static string ProbeExample => PathOf("deploy/prometheus/prometheus.probe.example.yml");
+    public static string ProbeTargetsExample => PathOf("deploy/prometheus/pgreach-probe-targets.example.yml");
     public static string AlertRules => PathOf("deploy/prometheus/alerts.yml");
     public static string AlertRuleTests => PathOf("deploy/prometheus/alerts.test.yml");
     public static string AlertmanagerConfig => PathOf("deploy/alertmanager/alertmanager.yml");
