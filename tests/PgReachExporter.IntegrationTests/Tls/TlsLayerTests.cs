@@ -23,11 +23,12 @@ public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
 
     public void Dispose() => _pki.Dispose();
 
-    [Fact]
-    public async Task A_trusted_certificate_for_the_dialled_address_passes_verify_full_and_is_read_off_the_handshake()
+    [Theory]
+    [MemberData(nameof(Majors))]
+    public async Task A_trusted_certificate_for_the_dialled_address_passes_verify_full_and_is_read_off_the_handshake(int major)
     {
-        var (cert, key, certificate) = _pki.IssueServer("good");
-        await using var cluster = await StartAsync(TestPki.ServerSettings(cert, key));
+        var (cert, key, certificate) = _pki.IssueServer($"{Guid.NewGuid():N}-good");
+        await using var cluster = await StartAsync(major, TestPki.ServerSettings(cert, key));
 
         var record = await RunOnceAsync(Target(cluster, SslMode.VerifyFull, _pki.CaFile));
 
@@ -47,11 +48,12 @@ public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
         Assert.Contains("127.0.0.1", step.Detail);
     }
 
-    [Fact]
-    public async Task An_expired_certificate_is_named_critical_for_verify_full_and_a_warning_for_prefer()
+    [Theory]
+    [MemberData(nameof(Majors))]
+    public async Task An_expired_certificate_is_named_critical_for_verify_full_and_a_warning_for_prefer(int major)
     {
-        var (cert, key, _) = _pki.IssueServer("expired", notBefore: DateTimeOffset.UtcNow.AddDays(-30), notAfter: DateTimeOffset.UtcNow.AddDays(-2));
-        await using var cluster = await StartAsync(TestPki.ServerSettings(cert, key));
+        var (cert, key, _) = _pki.IssueServer($"{Guid.NewGuid():N}-expired", notBefore: DateTimeOffset.UtcNow.AddDays(-30), notAfter: DateTimeOffset.UtcNow.AddDays(-2));
+        await using var cluster = await StartAsync(major, TestPki.ServerSettings(cert, key));
 
         var verifying = await RunOnceAsync(Target(cluster, SslMode.VerifyFull, _pki.CaFile));
         var finding = Finding(verifying, "tls_certificate_expired");
@@ -65,11 +67,44 @@ public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
         Assert.Equal(LoginResult.Ok, preferring.Cycle.Login.Result);
     }
 
-    [Fact]
-    public async Task A_certificate_from_another_authority_is_untrusted_and_the_evidence_names_its_issuer()
+    [Theory]
+    [MemberData(nameof(Majors))]
+    public async Task A_certificate_not_valid_yet_is_named_with_its_start_and_this_hosts_clock(int major)
     {
-        var (cert, key, _) = _pki.IssueServer("other-ca");
-        await using var cluster = await StartAsync(TestPki.ServerSettings(cert, key));
+        var (cert, key, _) = _pki.IssueServer($"{Guid.NewGuid():N}-future", notBefore: DateTimeOffset.UtcNow.AddDays(3), notAfter: DateTimeOffset.UtcNow.AddDays(60));
+        await using var cluster = await StartAsync(major, TestPki.ServerSettings(cert, key));
+
+        var record = await RunOnceAsync(Target(cluster, SslMode.VerifyCA, _pki.CaFile));
+
+        var finding = Finding(record, "tls_certificate_not_yet_valid");
+        Assert.Equal(Severity.Critical, finding.Severity);
+        Assert.Contains(finding.Evidence, e => e.Contains("is valid only from", StringComparison.Ordinal) && e.Contains("this host's clock says", StringComparison.Ordinal));
+        Assert.NotEqual(LoginResult.Ok, record.Cycle.Login.Result);
+    }
+
+    [Fact]
+    public async Task Diagnose_names_an_expired_certificate_as_the_agent_does_and_exits_1()
+    {
+        var (cert, key, _) = _pki.IssueServer($"{Guid.NewGuid():N}-diagnose", notBefore: DateTimeOffset.UtcNow.AddDays(-30), notAfter: DateTimeOffset.UtcNow.AddDays(-1));
+        await using var cluster = await StartAsync(null, TestPki.ServerSettings(cert, key));
+
+        var run = await Diagnosis.DiagnoseProcess.RunAsync(
+            [$"postgresql://app@127.0.0.1:{cluster.Port}/postgres?sslmode=verify-full&sslrootcert={_pki.CaFile}", "--timeout", "3s"],
+            new Dictionary<string, string> { ["PGPASSWORD"] = Password });
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("tls_certificate_expired", run.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"tls\s+127\.0\.0\.1:\d+\s+handshake", run.Stdout);
+        Assert.Contains("issued by \"CN=PgReach tls CA\"", run.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, run.Stdout + run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Majors))]
+    public async Task A_certificate_from_another_authority_is_untrusted_and_the_evidence_names_its_issuer(int major)
+    {
+        var (cert, key, _) = _pki.IssueServer($"{Guid.NewGuid():N}-other-ca");
+        await using var cluster = await StartAsync(major, TestPki.ServerSettings(cert, key));
         using var otherAuthority = TestPki.Create("rotated");
 
         var record = await RunOnceAsync(Target(cluster, SslMode.VerifyCA, otherAuthority.CaFile));
@@ -80,11 +115,12 @@ public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
         Assert.NotEqual(LoginResult.Ok, record.Cycle.Login.Result);
     }
 
-    [Fact]
-    public async Task A_certificate_without_the_dialled_name_fails_verify_full_and_the_evidence_lists_its_names()
+    [Theory]
+    [MemberData(nameof(Majors))]
+    public async Task A_certificate_without_the_dialled_name_fails_verify_full_and_the_evidence_lists_its_names(int major)
     {
-        var (cert, key, _) = _pki.IssueServer("wrong-name", commonName: "db.internal.example", dnsNames: ["db.internal.example"], addresses: []);
-        await using var cluster = await StartAsync(TestPki.ServerSettings(cert, key));
+        var (cert, key, _) = _pki.IssueServer($"{Guid.NewGuid():N}-wrong-name", commonName: "db.internal.example", dnsNames: ["db.internal.example"], addresses: []);
+        await using var cluster = await StartAsync(major, TestPki.ServerSettings(cert, key));
 
         var full = await RunOnceAsync(Target(cluster, SslMode.VerifyFull, _pki.CaFile));
         var finding = Finding(full, "tls_hostname_mismatch");
@@ -96,10 +132,11 @@ public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
         Assert.Equal(["ok"], Causes(ca));
     }
 
-    [Fact]
-    public async Task A_server_with_ssl_off_is_named_when_the_client_requires_tls()
+    [Theory]
+    [MemberData(nameof(Majors))]
+    public async Task A_server_with_ssl_off_is_named_when_the_client_requires_tls(int major)
     {
-        await using var cluster = await StartAsync(new Dictionary<string, string> { ["ssl"] = "off" });
+        await using var cluster = await StartAsync(major, new Dictionary<string, string> { ["ssl"] = "off" });
 
         var record = await RunOnceAsync(Target(cluster, SslMode.Require, rootCert: null));
 
@@ -111,11 +148,12 @@ public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
         Assert.Contains("server: ssl = off (SHOW ssl)", Finding(withServer, "tls_unsupported_by_server").Evidence);
     }
 
-    [Fact]
-    public async Task A_plain_login_refused_by_hostssl_only_rules_says_it_lacked_tls_and_a_tls_login_gets_in()
+    [Theory]
+    [MemberData(nameof(Majors))]
+    public async Task A_plain_login_refused_by_hostssl_only_rules_says_it_lacked_tls_and_a_tls_login_gets_in(int major)
     {
-        var (cert, key, _) = _pki.IssueServer("hostssl");
-        await using var cluster = await StartAsync(TestPki.ServerSettings(cert, key), ["hostssl all all 127.0.0.1/32 scram-sha-256"]);
+        var (cert, key, _) = _pki.IssueServer($"{Guid.NewGuid():N}-hostssl");
+        await using var cluster = await StartAsync(major, TestPki.ServerSettings(cert, key), ["hostssl all all 127.0.0.1/32 scram-sha-256"]);
 
         // PostgreSQL answers "no pg_hba.conf entry ..., no encryption": the same words as for a client no line names.
         var plain = await RunOnceAsync(Target(cluster, SslMode.Disable, rootCert: null) with { Tls = new TlsDefinition { Probe = true } });
@@ -126,12 +164,13 @@ public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
         Assert.Equal(["ok"], Causes(encrypted));
     }
 
-    [Fact]
-    public async Task A_server_that_requires_a_client_certificate_is_named_without_one_and_admits_with_one()
+    [Theory]
+    [MemberData(nameof(Majors))]
+    public async Task A_server_that_requires_a_client_certificate_is_named_without_one_and_admits_with_one(int major)
     {
-        var (cert, key, _) = _pki.IssueServer("clientcert");
-        await using var cluster = await StartAsync(TestPki.ServerSettings(cert, key, _pki.CaFile),
-            ["hostssl all all 127.0.0.1/32 scram-sha-256 clientcert=verify-ca"]);
+        var (cert, key, _) = _pki.IssueServer($"{Guid.NewGuid():N}-clientcert");
+        await using var cluster = await StartAsync(major, TestPki.ServerSettings(cert, key, _pki.CaFile),
+            ["hostssl all all 127.0.0.1/32 scram-sha-256 clientcert=verify-full"]);
 
         // The server asks for a certificate in the handshake but decides at the pg_hba line: the login says so.
         var without = await RunOnceAsync(Target(cluster, SslMode.VerifyFull, _pki.CaFile));
@@ -148,7 +187,7 @@ public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
         Assert.Equal(TlsProbeResult.ClientCertificateRejected, untrusted.Cycle.Find<TlsObservation>()!.Result);
         Assert.Equal(Severity.Critical, Finding(untrusted, "tls_client_certificate_required_or_rejected").Severity);
 
-        var (clientCert, clientKey, _) = _pki.IssueClient("app-client", "app");
+        var (clientCert, clientKey, _) = _pki.IssueClient($"{Guid.NewGuid():N}-app-client", "app");
         var with = await RunOnceAsync(Target(cluster, SslMode.VerifyFull, _pki.CaFile) with
         {
             Tls = new TlsDefinition { RootCert = _pki.CaFile, Cert = clientCert, Key = clientKey },
@@ -158,11 +197,12 @@ public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
         Assert.Equal(["ok"], Causes(with));
     }
 
-    [Fact]
-    public async Task A_certificate_inside_the_warning_window_is_a_warning_while_logins_still_work()
+    [Theory]
+    [MemberData(nameof(Majors))]
+    public async Task A_certificate_inside_the_warning_window_is_a_warning_while_logins_still_work(int major)
     {
-        var (cert, key, _) = _pki.IssueServer("expiring", notAfter: DateTimeOffset.UtcNow.AddDays(5));
-        await using var cluster = await StartAsync(TestPki.ServerSettings(cert, key));
+        var (cert, key, _) = _pki.IssueServer($"{Guid.NewGuid():N}-expiring", notAfter: DateTimeOffset.UtcNow.AddDays(5));
+        await using var cluster = await StartAsync(major, TestPki.ServerSettings(cert, key));
 
         var record = await RunOnceAsync(Target(cluster, SslMode.VerifyFull, _pki.CaFile));
 
@@ -173,14 +213,15 @@ public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
         Assert.True(record.Cycle.Up);
     }
 
-    [Fact]
-    public async Task Versions_that_do_not_overlap_are_a_protocol_mismatch()
+    [Theory]
+    [MemberData(nameof(Majors))]
+    public async Task Versions_that_do_not_overlap_are_a_protocol_mismatch(int major)
     {
-        var (cert, key, _) = _pki.IssueServer("old-protocol");
+        var (cert, key, _) = _pki.IssueServer($"{Guid.NewGuid():N}-old-protocol");
         var settings = TestPki.ServerSettings(cert, key);
         settings["ssl_min_protocol_version"] = "TLSv1";
         settings["ssl_max_protocol_version"] = "TLSv1.1";
-        await using var cluster = await StartAsync(settings);
+        await using var cluster = await StartAsync(major, settings);
 
         var record = await RunOnceAsync(Target(cluster, SslMode.Require, rootCert: null));
 
@@ -194,8 +235,8 @@ public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
     [Fact]
     public async Task The_agent_exports_the_earliest_expiry_the_handshake_and_the_expiring_cause_and_drops_them_with_the_target()
     {
-        var (cert, key, certificate) = _pki.IssueServer("agent", notAfter: DateTimeOffset.UtcNow.AddDays(6));
-        await using var cluster = await StartAsync(TestPki.ServerSettings(cert, key));
+        var (cert, key, certificate) = _pki.IssueServer($"{Guid.NewGuid():N}-agent", notAfter: DateTimeOffset.UtcNow.AddDays(6));
+        await using var cluster = await StartAsync(null, TestPki.ServerSettings(cert, key));
         var target = Agent.RunningAgent.Target("tls-agent", "127.0.0.1", cluster.Port, password: Password, sslMode: "VerifyFull", timeout: "2s", interval: "3s");
         target["SslRootCert"] = _pki.CaFile;
         await using var agent = await Agent.RunningAgent.StartAsync(Agent.RunningAgent.Config(target));
@@ -213,6 +254,11 @@ public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
         Assert.Equal("ok", scrape.Current("pgreach_login_result", "target=tls-agent"));
         Assert.DoesNotContain(Password, scrape.Text, StringComparison.Ordinal);
 
+        var api = await agent.Http.GetStringAsync("/api/targets");
+        Assert.Contains("\"cause\": \"tls_certificate_expiring\"", api, StringComparison.Ordinal);
+        Assert.Contains("\"step\": \"tls\"", api, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, api, StringComparison.Ordinal);
+
         await File.WriteAllTextAsync(agent.ConfigFile, System.Text.Json.JsonSerializer.Serialize(Agent.RunningAgent.Config(
             Agent.RunningAgent.Target("other", "127.0.0.1", cluster.Port, password: Password, sslMode: "Disable"))));
         await agent.WaitForAsync(s => !s.Find("pgreach_tls_info", "target=tls-agent").Any()
@@ -226,7 +272,7 @@ public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
     public async Task The_direct_handshake_works_from_postgresql_17_and_fails_before_it(int major, bool accepted)
     {
         var (cert, key, _) = _pki.IssueServer($"direct-{major}");
-        await using var cluster = await StartAsync(TestPki.ServerSettings(cert, key), major: major);
+        await using var cluster = await StartAsync(major, TestPki.ServerSettings(cert, key));
 
         var record = await RunOnceAsync(Target(cluster, SslMode.VerifyFull, _pki.CaFile) with
         {
@@ -239,7 +285,10 @@ public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
         Assert.Equal(accepted, record.Verdict!.Findings.All(f => f.Layer != DiagnosisLayer.Tls));
     }
 
-    private async Task<PostgresCluster> StartAsync(Dictionary<string, string> settings, IReadOnlyList<string>? hba = null, int? major = null)
+    /// <summary>The oldest and the newest major: the TLS layer is asserted on both.</summary>
+    public static TheoryData<int> Majors => new() { 15, 18 };
+
+    private async Task<PostgresCluster> StartAsync(int? major, Dictionary<string, string> settings, IReadOnlyList<string>? hba = null)
     {
         var cluster = await clusters.NewClusterAsync(new ClusterOptions
         {
