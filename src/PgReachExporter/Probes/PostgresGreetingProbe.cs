@@ -11,8 +11,8 @@ namespace PgReachExporter.Probes;
 /// </summary>
 internal sealed class PostgresGreetingProbe(TimeProvider time)
 {
-    // Length 8, then the SSLRequest code 80877103.
-    private static readonly byte[] SslRequest = [0, 0, 0, 8, 0x04, 0xD2, 0x16, 0x2F];
+    /// <summary>PostgreSQL's SSLRequest: length 8, then the code 80877103 (also the TLS probe's first message).</summary>
+    internal static ReadOnlyMemory<byte> SslRequest { get; } = new byte[] { 0, 0, 0, 8, 0x04, 0xD2, 0x16, 0x2F };
 
     // How long to listen for bytes a PostgreSQL server would never send.
     private static readonly TimeSpan QuietWindow = TimeSpan.FromMilliseconds(150);

@@ -22,9 +22,6 @@ internal sealed class TlsProbe(TargetDefinition target, TimeProvider time) : ITa
 {
     public const string ProbeName = "tls";
 
-    // Length 8, then the SSLRequest code 80877103.
-    private static readonly byte[] SslRequest = [0, 0, 0, 8, 0x04, 0xD2, 0x16, 0x2F];
-
     // After the handshake a TLS 1.3 server checks the client certificate and may still end the connection: listen this
     // long for that alert (a server that accepted us waits silently for the startup packet).
     private static readonly TimeSpan AfterHandshakeWindow = TimeSpan.FromMilliseconds(150);
@@ -104,7 +101,7 @@ internal sealed class TlsProbe(TargetDefinition target, TimeProvider time) : ITa
     /// <summary>The SSLRequest exchange; null when the server said 'S' (go on with the handshake).</summary>
     private static async Task<(TlsProbeResult Result, string Problem)?> NegotiateAsync(NetworkStream stream, CancellationToken token)
     {
-        await stream.WriteAsync(SslRequest, token).ConfigureAwait(false);
+        await stream.WriteAsync(PostgresGreetingProbe.SslRequest, token).ConfigureAwait(false);
         var answer = new byte[1];
         var read = await stream.ReadAsync(answer, token).ConfigureAwait(false);
         return read == 0 ? (TlsProbeResult.ConnectionFailed, "the server closed the connection after the SSLRequest")
