@@ -163,13 +163,14 @@ internal sealed class ReachMetrics
             "1 when the last configuration (re)load was valid and applied, 0 when it was rejected and the last good targets are kept.");
         ConfigReloadSuccessTimestamp = accumulating.CreateGauge("pgreach_config_last_reload_success_timestamp_seconds",
             "Unix time of the last successful configuration load.");
-        // Only with --web.config.file: no series at all when there is no web configuration to reload.
-        WebConfigReloadSuccessful = factory.CreateGauge("pgreach_web_config_last_reload_successful",
+        // Only with --web.config.file: no series at all when there is no web configuration to reload. Agent-wide, so
+        // never part of a /probe answer.
+        WebConfigReloadSuccessful = accumulating.CreateGauge("pgreach_web_config_last_reload_successful",
             "1 when the last (re)load of the web configuration file (--web.config.file) and the certificates it names was valid and applied, 0 when it was rejected and the last good one is kept.",
             new GaugeConfiguration { SuppressInitialValue = true });
-        WebConfigReloadSuccessTimestamp = factory.CreateGauge("pgreach_web_config_last_reload_success_timestamp_seconds",
+        WebConfigReloadSuccessTimestamp = accumulating.CreateGauge("pgreach_web_config_last_reload_success_timestamp_seconds",
             "Unix time of the last successful load of the web configuration file.", new GaugeConfiguration { SuppressInitialValue = true });
-        WebConfigReloads = factory.CreateCounter("pgreach_web_config_reloads_total",
+        WebConfigReloads = accumulating.CreateCounter("pgreach_web_config_reloads_total",
             "Reloads of the web configuration file and its certificates (on a change of a file or SIGHUP), by result: success or failure.", ["result"]);
     }
 
