@@ -1,3 +1,4 @@
+using PgReachExporter.Hba;
 using PgReachExporter.Classification;
 using PgReachExporter.Observations;
 
@@ -13,6 +14,7 @@ internal static class LoginRules
         var cause = login.Result switch
         {
             LoginResult.Ok => (DiagnosisCause?)null,
+            LoginResult.NoHbaEntry when OnlyTlsAdmits(context, login) is not null => DiagnosisCause.TlsRequiredByServer,
             LoginResult.NoHbaEntry => DiagnosisCause.HbaNoEntry,
             LoginResult.ClientCertificateRejected => DiagnosisCause.TlsClientCertificate,
             LoginResult.HbaReject => DiagnosisCause.HbaReject,
@@ -44,7 +46,7 @@ internal static class LoginRules
             var tcpOpen = failed == DiagnosisCause.ServerUnresponsive || failed == DiagnosisCause.NotPostgres
                 ? context.Cycle.Tcp.Where(t => t.Result == TcpConnectResult.Open).Select(context.Tcp)
                 : [];
-            found.Add(failed, Severity.Critical, [fact, .. tcpOpen, .. TlsHint(context, login)]);
+            found.Add(failed, Severity.Critical, [fact, .. tcpOpen, .. OnlyTlsAdmits(context, login) is { } line ? [line] : TlsHint(context, login)]);
         }
 
         if (login.ServerVersion is { } version && context.Expectations.VersionMajor is { } expected && version.Major != expected)
@@ -61,4 +63,25 @@ internal static class LoginRules
                 ? "the attempt was without TLS (\"no encryption\") and the server offers TLS: if the lines for this client are hostssl, use sslmode=require or stronger"
                 : "the attempt was without TLS (\"no encryption\"): if the lines for this client are hostssl, use sslmode=require or stronger"]
             : [];
+
+    /// <summary>
+    /// For a plain login without a pg_hba entry: the rules in force judged for this very connection (its source address
+    /// from the TCP probe) say that a plain connection matches no line but a TLS one would; the evidence, or null.
+    /// </summary>
+    private static string? OnlyTlsAdmits(DiagnosisContext context, LoginObservation login)
+    {
+        if (login.Result != LoginResult.NoHbaEntry || login.Problem?.Contains("no encryption", StringComparison.Ordinal) != true
+            || context.Server?.HbaInForce is not { } rules
+            || context.Cycle.Tcp.FirstOrDefault(t => t.Result == TcpConnectResult.Open && t.LocalAddress is not null)?.LocalAddress is not { } from)
+        {
+            return null;
+        }
+
+        var target = context.Target;
+        var plain = rules.Decide(new HbaClient(target.Name, from, target.Database, target.Username, HbaConnectionType.HostNoSsl));
+        var tls = rules.Decide(new HbaClient(target.Name, from, target.Database, target.Username, HbaConnectionType.HostSsl));
+        return plain.Outcome != HbaOutcome.Allowed && tls is { Outcome: HbaOutcome.Allowed, MatchedRule: { } line }
+            ? $"pg_hba.conf {line.Location} ({line.Type}) admits {target.Username} from {from} to {target.Database} only over TLS; the plain attempt matched no line"
+            : null;
+    }
 }

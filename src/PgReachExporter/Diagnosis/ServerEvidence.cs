@@ -18,6 +18,9 @@ internal sealed record ServerEvidence
     /// <summary>The running value of port (SHOW port).</summary>
     public int? Port { get; init; }
 
+    /// <summary>The pg_hba rules in force, to judge the probe's own connection; null when unknown.</summary>
+    public HbaJudge? HbaInForce { get; init; }
+
     /// <summary>The running value of ssl: whether the server offers TLS at all; null when unknown.</summary>
     public bool? Ssl { get; init; }
 

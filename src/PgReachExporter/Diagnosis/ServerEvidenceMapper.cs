@@ -24,6 +24,9 @@ internal static class ServerEvidenceMapper
             CollectedAt = view.CollectedAt,
             ListenAddresses = settings?.ListenAddresses,
             Ssl = settings?.Ssl,
+            HbaInForce = view.HbaRulesInForce is { } inForce
+                ? new HbaJudge(HbaRuleSet.Compile(inForce.Rows), view.Roles?.Value is { } roles ? RoleMembership.FromGrants(roles.Roles, roles.Grants) : null)
+                : null,
             SslMinProtocolVersion = settings?.SslMinProtocolVersion,
             SslMaxProtocolVersion = settings?.SslMaxProtocolVersion,
             Port = settings?.Port ?? identity?.ServerPort,

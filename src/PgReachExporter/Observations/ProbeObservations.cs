@@ -20,7 +20,11 @@ internal sealed record DnsObservation(DnsLookupResult Result, ImmutableArray<IPA
 }
 
 /// <summary>One TCP connect attempt to one address.</summary>
-internal sealed record TcpObservation(string Address, string Family, TcpConnectResult Result, TimeSpan Duration, string? Problem);
+internal sealed record TcpObservation(string Address, string Family, TcpConnectResult Result, TimeSpan Duration, string? Problem)
+{
+    /// <summary>The address the connection came from, as the server saw it (without NAT); null unless it connected.</summary>
+    public string? LocalAddress { get; init; }
+}
 
 /// <summary>One login attempt: a fresh, unpooled connection through startup and authentication.</summary>
 internal sealed record LoginObservation(LoginResult Result, TimeSpan Duration, string? SqlState, string? Problem, Version? ServerVersion)

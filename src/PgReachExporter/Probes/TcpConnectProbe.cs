@@ -25,9 +25,13 @@ internal sealed class TcpConnectProbe(TimeProvider time)
         {
             await socket.ConnectAsync(endpoint, deadline.Token).ConfigureAwait(false);
             var elapsed = time.GetElapsedTime(started);
+            var local = (socket.LocalEndPoint as IPEndPoint)?.Address;
             // A graceful close: PostgreSQL logs nothing for a connection that sent no bytes and ended cleanly.
             socket.Shutdown(SocketShutdown.Both);
-            return new(address, family, TcpConnectResult.Open, elapsed, null);
+            return new(address, family, TcpConnectResult.Open, elapsed, null)
+            {
+                LocalAddress = local is null ? null : (local.IsIPv4MappedToIPv6 ? local.MapToIPv4() : local).ToString(),
+            };
         }
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
         {

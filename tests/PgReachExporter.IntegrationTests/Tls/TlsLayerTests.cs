@@ -160,6 +160,13 @@ public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
         Assert.Equal(LoginResult.NoHbaEntry, plain.Cycle.Login.Result);
         Assert.Contains(Finding(plain, "hba_no_entry").Evidence, e => e.Contains("without TLS", StringComparison.Ordinal) && e.Contains("server offers TLS", StringComparison.Ordinal));
 
+        // With the rules in force the agent judges this very connection (from its source address): only hostssl admits it.
+        var judged = await RunOnceAsync(Target(cluster, SslMode.Disable, rootCert: null) with { Monitoring = Monitoring(cluster) });
+        var required = Finding(judged, "tls_required_by_server");
+        Assert.Equal(Severity.Critical, required.Severity);
+        Assert.Contains(required.Evidence, e => e.Contains("(hostssl) admits app from 127.0.0.1 to postgres only over TLS", StringComparison.Ordinal));
+        Assert.DoesNotContain("hba_no_entry", Causes(judged));
+
         var encrypted = await RunOnceAsync(Target(cluster, SslMode.Require, rootCert: null));
         Assert.Equal(["ok"], Causes(encrypted));
     }

@@ -34,6 +34,9 @@ internal sealed record ServerView
     /// <remarks>While a change is pending these are the rules read when nothing was pending (unknown if none was seen); the shadowed lines are always those on disk.</remarks>
     public HbaView? Hba { get; init; }
 
+    /// <summary>The pg_hba rules the server enforces (kept across cycles while a change is pending); null when unknown.</summary>
+    public HbaFileRules? HbaRulesInForce { get; init; }
+
     /// <summary>The rule engine's answers against the rules a reload would leave in force; null when not connected.</summary>
     public HbaView? HbaAfterReload { get; init; }
 

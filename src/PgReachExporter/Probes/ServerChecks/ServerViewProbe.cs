@@ -43,6 +43,6 @@ internal sealed class ServerViewProbe(TargetDefinition target, MonitoringSession
         };
         var sides = _inForce.Observe(view.HbaRules?.Value, view.HbaReload?.Value, collectedAt);
         var (inForce, afterReload) = HbaEvaluation.EvaluateSides(target.ExpectedClients, view.HbaRules?.Value, sides, view.Roles?.Value);
-        return view with { Hba = inForce, HbaAfterReload = afterReload, HbaPending = sides.Pending };
+        return view with { Hba = inForce, HbaAfterReload = afterReload, HbaPending = sides.Pending, HbaRulesInForce = sides.InForce };
     }
 }
