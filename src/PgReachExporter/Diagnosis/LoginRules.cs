@@ -11,10 +11,11 @@ internal static class LoginRules
     {
         var login = context.Cycle.Login;
         var fact = context.Login;
+        var onlyTls = OnlyTlsAdmits(context, login);
         var cause = login.Result switch
         {
             LoginResult.Ok => (DiagnosisCause?)null,
-            LoginResult.NoHbaEntry when OnlyTlsAdmits(context, login) is not null => DiagnosisCause.TlsRequiredByServer,
+            LoginResult.NoHbaEntry when onlyTls is not null => DiagnosisCause.TlsRequiredByServer,
             LoginResult.NoHbaEntry => DiagnosisCause.HbaNoEntry,
             LoginResult.ClientCertificateRejected => DiagnosisCause.TlsClientCertificate,
             LoginResult.HbaReject => DiagnosisCause.HbaReject,
@@ -46,7 +47,7 @@ internal static class LoginRules
             var tcpOpen = failed == DiagnosisCause.ServerUnresponsive || failed == DiagnosisCause.NotPostgres
                 ? context.Cycle.Tcp.Where(t => t.Result == TcpConnectResult.Open).Select(context.Tcp)
                 : [];
-            found.Add(failed, Severity.Critical, [fact, .. tcpOpen, .. OnlyTlsAdmits(context, login) is { } line ? [line] : TlsHint(context, login)]);
+            found.Add(failed, Severity.Critical, [fact, .. tcpOpen, .. onlyTls is not null ? [onlyTls] : TlsHint(context, login)]);
         }
 
         if (login.ServerVersion is { } version && context.Expectations.VersionMajor is { } expected && version.Major != expected)

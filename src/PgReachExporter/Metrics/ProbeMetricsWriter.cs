@@ -13,6 +13,10 @@ internal sealed class ProbeMetricsWriter(ReachMetrics metrics) : ICycleOutput
     // The (address, family) pairs last written per target, so addresses that stop resolving lose their series.
     private readonly ConcurrentDictionary<string, HashSet<(string Address, string Family)>> _addresses = new(StringComparer.Ordinal);
 
+    // The pgreach_tls_info label set last written per target, so a changed handshake replaces exactly that series
+    // (without scanning the family, which holds every target's).
+    private readonly ConcurrentDictionary<string, string[]> _tlsInfo = new(StringComparer.Ordinal);
+
     public void TargetAdded(TargetDefinition target)
     {
         var name = target.Name;
@@ -48,6 +52,7 @@ internal sealed class ProbeMetricsWriter(ReachMetrics metrics) : ICycleOutput
     public void TargetRemoved(string target)
     {
         _addresses.TryRemove(target, out _);
+        _tlsInfo.TryRemove(target, out _);
         metrics.RemoveTarget(target);
     }
 
@@ -90,7 +95,7 @@ internal sealed class ProbeMetricsWriter(ReachMetrics metrics) : ICycleOutput
         if (tls.Result == TlsProbeResult.NotAttempted)
         {
             // Nothing was tried this cycle: the last handshake's figures would pass for fresh ones.
-            ReachMetrics.RemoveSeries(metrics.TlsHandshakeDuration, l => l[0] == name);
+            metrics.TlsHandshakeDuration.RemoveLabelled(name);
             return;
         }
 
@@ -98,8 +103,12 @@ internal sealed class ProbeMetricsWriter(ReachMetrics metrics) : ICycleOutput
         if (tls.Result == TlsProbeResult.ServerRefused)
         {
             // ssl = off: the server has no certificate to watch any more.
-            ReachMetrics.RemoveSeries(metrics.TlsCertificateExpiry, l => l[0] == name);
-            ReachMetrics.RemoveSeries(metrics.TlsInfo, l => l[0] == name);
+            metrics.TlsCertificateExpiry.RemoveLabelled(name);
+            if (_tlsInfo.TryRemove(name, out var gone))
+            {
+                metrics.TlsInfo.RemoveLabelled(gone);
+            }
+
             return;
         }
 
@@ -111,7 +120,12 @@ internal sealed class ProbeMetricsWriter(ReachMetrics metrics) : ICycleOutput
 
         metrics.TlsCertificateExpiry.WithLabels(name).Set(tls.EarliestExpiry!.Value.ToUnixTimeSeconds());
         string[] info = [name, tls.Protocol ?? "", tls.Cipher ?? "", leaf.Subject, leaf.Issuer];
-        ReachMetrics.RemoveSeries(metrics.TlsInfo, l => l[0] == name && !l.AsSpan().SequenceEqual(info));
+        if (_tlsInfo.TryGetValue(name, out var previous) && !previous.AsSpan().SequenceEqual(info))
+        {
+            metrics.TlsInfo.RemoveLabelled(previous);
+        }
+
+        _tlsInfo[name] = info;
         metrics.TlsInfo.WithLabels(info).Set(1);
     }
 
