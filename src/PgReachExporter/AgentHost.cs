@@ -36,7 +36,7 @@ internal static class AgentHost
         if (sources.ConfigFile is not null)
         {
             // Host settings such as Urls or Serilog may live in the same file.
-            builder.Configuration.AddJsonFile(sources.ConfigFile, optional: false, reloadOnChange: false);
+            builder.Configuration.AddIndexedJsonFile(sources.ConfigFile, optional: false);
         }
 
         var webConfigFile = builder.Configuration[WebConfigFileKey] is { Length: > 0 } given

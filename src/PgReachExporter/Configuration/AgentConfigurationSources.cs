@@ -31,7 +31,7 @@ internal sealed record AgentConfigurationSources(string ContentRoot, string Envi
                 JsonFileShape.Check(file);
             }
 
-            builder.AddJsonFile(name, optional: true, reloadOnChange: false);
+            builder.AddIndexedJsonFile(name, optional: true);
         }
 
         if (ConfigFile is not null)
@@ -47,7 +47,7 @@ internal sealed record AgentConfigurationSources(string ContentRoot, string Envi
             }
 
             JsonFileShape.Check(ConfigFile);
-            builder.AddJsonFile(ConfigFile, optional: false, reloadOnChange: false);
+            builder.AddIndexedJsonFile(ConfigFile, optional: false);
         }
 
         try

@@ -51,11 +51,28 @@ internal sealed record ConfigurationError(string Source, string? Target, string 
 }
 
 /// <summary>
-/// Thrown when the configuration cannot be used. The message is one line listing every problem, so that it can be
-/// printed or logged as it is.
+/// Thrown when the configuration cannot be used. The message is one line listing the problems, so that it can be
+/// printed or logged as it is; past <see cref="MaxListed"/> it says how many more there are and in how many targets
+/// (one mistake repeated across a fleet's file must not become a line of megabytes). <see cref="Errors"/> has them all.
 /// </summary>
 internal sealed class ConfigurationException(IReadOnlyList<ConfigurationError> errors)
-    : Exception("invalid configuration: " + string.Join("; ", errors))
+    : Exception(MessageOf(errors))
 {
+    public const int MaxListed = 20;
+
     public IReadOnlyList<ConfigurationError> Errors { get; } = errors;
+
+    private static string MessageOf(IReadOnlyList<ConfigurationError> errors)
+    {
+        var message = "invalid configuration: " + string.Join("; ", errors.Take(MaxListed));
+        if (errors.Count <= MaxListed)
+        {
+            return message;
+        }
+
+        var rest = errors.Skip(MaxListed).ToList();
+        var targets = rest.Select(e => e.Target).OfType<string>().Distinct(StringComparer.Ordinal).Count();
+        var inTargets = targets == 0 ? "" : targets == 1 ? " in 1 more target" : $" in {targets} more targets";
+        return $"{message}; and {rest.Count} more problems{inTargets}";
+    }
 }
