@@ -58,6 +58,7 @@ internal static class AgentHost
         services.AddSingleton(sp => new TargetSetMonitor(settings, () => sources.ReadSettings(environment), sources.ConfigFile,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TargetSetMonitor>>()));
         services.AddSingleton<AgentMetricsWriter>();
+        services.AddSingleton<FleetMetricsWriter>();
         services.AddSingleton(sp => new LocalLogSources(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<RemoteLogSources>();
         services.AddSingleton<IRemoteLogSink>(sp => sp.GetRequiredService<RemoteLogSources>());
@@ -89,6 +90,7 @@ internal static class AgentHost
 
         var app = builder.Build();
         app.Services.GetRequiredService<AgentMetricsWriter>();
+        app.Services.GetRequiredService<FleetMetricsWriter>();
         app.Services.GetService<WebConfigMetricsWriter>();
         AgentEndpoints.Map(app);
         LogStart(app, settings);
