@@ -161,7 +161,18 @@ internal static partial class AgentSettingsReader
             seen.TryAdd(target.Name, mainSource);
         }
 
-        foreach (var file in sources.SelectMany(s => MatchingFiles(s, errors).Select(f => (Source: s, File: f))).DistinctBy(p => p.File))
+        var matched = sources.Select((s, i) => (Index: i, Source: s)).SelectMany(s => MatchingFiles(s.Source, errors).Select(f => (s.Index, s.Source, File: f))).ToList();
+        foreach (var twice in matched.GroupBy(m => m.File, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            // Read once either way; only a disagreement about the default module would make the result depend on order.
+            if (twice.Select(m => m.Source.Module).Distinct().Count() > 1)
+            {
+                errors.Add(new(twice.Key, null, $"{SectionName}:{TargetFilesField}",
+                    $"is matched by entries {string.Join(" and ", twice.Select(m => m.Index))} with different modules; match it once"));
+            }
+        }
+
+        foreach (var file in matched.DistinctBy(m => m.File))
         {
             foreach (var group in TargetFileReader.Read(file.File, errors))
             {

@@ -172,6 +172,29 @@ public sealed class TargetFilesSettingsTests : IDisposable
     }
 
     [Fact]
+    public void A_kubernetes_configmap_mount_reads_the_linked_files_and_skips_its_dot_directories()
+    {
+        // kubelet's layout: the data in a timestamped directory, ..data linking to it, each key a link through ..data.
+        Write("..2026_12_02_08_00_00.1/fleet.yml", "- targets: [10.0.0.7]\n  labels: { __param_module: app }\n");
+        File.CreateSymbolicLink(Path.Combine(_directory, "..data"), "..2026_12_02_08_00_00.1");
+        File.CreateSymbolicLink(Path.Combine(_directory, "fleet.yml"), "..data/fleet.yml");
+
+        var target = Assert.Single(ReadMain("""["*.yml"]""").Targets);
+
+        Assert.Equal("10.0.0.7:5432", target.Name);
+    }
+
+    [Fact]
+    public void A_file_matched_by_two_entries_with_different_modules_is_an_error()
+    {
+        var file = Write("a.yml", "- targets: [10.0.0.1]\n");
+
+        var message = ErrorOfMain("""[ { "Path": "*.yml", "Module": "app" }, "a.yml" ]""");
+
+        Assert.Contains($"{file}: field 'PgReach:TargetFiles': is matched by entries 0 and 1 with different modules", message);
+    }
+
+    [Fact]
     public void A_glob_that_matches_nothing_yet_is_an_empty_fleet_not_the_libpq_default()
     {
         var settings = ReadMain("""["*.yml"]""");
