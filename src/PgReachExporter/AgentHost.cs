@@ -30,7 +30,11 @@ internal static class AgentHost
             builder.Environment.ContentRootPath,
             builder.Environment.EnvironmentName,
             AgentConfigurationSources.ConfigFileFrom(builder.Configuration),
-            args);
+            args)
+        {
+            Shard = ShardSelection.Resolve(builder.Configuration[ShardSelection.ConfigurationKey], Environment.GetEnvironmentVariable,
+                Environment.GetEnvironmentVariable("HOSTNAME") ?? Environment.MachineName),
+        };
         environment ??= LibpqEnvironment.FromProcess();
         var (settings, logLevels) = sources.ReadStartup(environment);
         if (sources.ConfigFile is not null)
@@ -58,6 +62,7 @@ internal static class AgentHost
         services.AddSingleton(sp => new TargetSetMonitor(settings, () => sources.ReadSettings(environment), sources.ConfigFile,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TargetSetMonitor>>()));
         services.AddSingleton<AgentMetricsWriter>();
+        services.AddSingleton<FleetMetricsWriter>();
         services.AddSingleton(sp => new LocalLogSources(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<RemoteLogSources>();
         services.AddSingleton<IRemoteLogSink>(sp => sp.GetRequiredService<RemoteLogSources>());
@@ -89,6 +94,7 @@ internal static class AgentHost
 
         var app = builder.Build();
         app.Services.GetRequiredService<AgentMetricsWriter>();
+        app.Services.GetRequiredService<FleetMetricsWriter>();
         app.Services.GetService<WebConfigMetricsWriter>();
         AgentEndpoints.Map(app);
         LogStart(app, settings);
@@ -168,6 +174,12 @@ internal static class AgentHost
             var target = settings.Targets[0];
             logger.LogInformation(new EventId(LogEvents.DefaultTarget, "DefaultTarget"),
                 "No targets configured: probing {Target} from the libpq environment (PGHOST, PGPORT, PGUSER, PGDATABASE)", target.ToString());
+        }
+
+        if (settings.Shard.IsSharded)
+        {
+            logger.LogInformation(new EventId(LogEvents.ShardSelected, "ShardSelected"),
+                "Shard {Shard}: probing {TargetCount} of {ConfiguredCount} configured target(s)", settings.Shard.ToString(), settings.Targets.Length, settings.ConfiguredTargetCount);
         }
 
         app.Lifetime.ApplicationStarted.Register(() => logger.LogInformation(new EventId(LogEvents.AgentStarted, "AgentStarted"),

@@ -5,6 +5,7 @@ internal static class LogEvents
 {
     public const int AgentStarted = 1;
     public const int DefaultTarget = 2;
+    public const int ShardSelected = 3;
     public const int ConfigReloaded = 10;
     public const int ConfigRejected = 11;
     public const int WebConfigReloaded = 12;

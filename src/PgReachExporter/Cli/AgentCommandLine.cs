@@ -38,6 +38,7 @@ internal static class AgentCommandLine
         new("--web.config.file", "FILE", "TLS, client certificates, basic auth, rate limit (the exporter toolkit's YAML); re-read when it or a certificate changes and on SIGHUP (docs/web-configuration.md)", "none: plain HTTP, no authentication"),
         new("--AllowedHosts", "HOSTS", "answer only requests for these host names (';'-separated), against DNS rebinding", "any host"),
         new("--environment", "NAME", "also read appsettings.NAME.json from the current directory", "Production"),
+        new(ShardSelection.OptionName, "I/N", "probe only shard I (0 to N-1) of N: the targets whose names rendezvous-hash to I; auto/N takes I from the host name's -ORDINAL suffix (a StatefulSet pod); also PGREACH_SHARD=I/N (docs/deployment.md)", "every target"),
         Setting,
         new("--Serilog:", "LEVEL", "log levels: --Serilog:MinimumLevel LEVEL, or :Default and :Override:SOURCE", "Information")
         {

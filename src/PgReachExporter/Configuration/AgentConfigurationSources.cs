@@ -16,6 +16,12 @@ internal sealed record AgentConfigurationSources(string ContentRoot, string Envi
         return string.IsNullOrWhiteSpace(file) ? null : UserPath.Resolve(file);
     }
 
+    /// <summary>This agent's share of the targets (--shard, PGREACH_SHARD), taken after the whole set is validated.</summary>
+    public ShardSelection Shard { get; init; } = ShardSelection.None;
+
+    /// <summary>What relative TargetFiles patterns are taken from: the --config file's directory, else the current directory.</summary>
+    public string BaseDirectory => ConfigFile is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(ConfigFile)!;
+
     /// <summary>Where the targets come from, for messages: the --config file when there is one.</summary>
     public string Description => ConfigFile ?? "configuration";
 
@@ -69,7 +75,7 @@ internal sealed record AgentConfigurationSources(string ContentRoot, string Envi
     {
         var configuration = Build();
         var errors = new List<ConfigurationError>();
-        var settings = Collect(() => AgentSettingsReader.Read(configuration, Description, environment), errors);
+        var settings = Collect(() => Shard.Apply(AgentSettingsReader.Read(configuration, Description, environment, BaseDirectory)), errors);
         var levels = Collect(() => LogLevelSettings.Read(configuration, Description), errors);
         return errors.Count == 0 ? (settings!, levels!) : throw new ConfigurationException(errors);
     }
@@ -90,5 +96,5 @@ internal sealed record AgentConfigurationSources(string ContentRoot, string Envi
 
     /// <summary>Reads and validates the agent settings from a freshly built configuration.</summary>
     public AgentSettings ReadSettings(LibpqEnvironment environment) =>
-        AgentSettingsReader.Read(Build(), Description, environment);
+        Shard.Apply(AgentSettingsReader.Read(Build(), Description, environment, BaseDirectory));
 }

@@ -24,6 +24,27 @@ internal sealed record AgentSettings
     /// <summary>How /probe answers: timeout offset and concurrency.</summary>
     public ProbeSettings Probe { get; init; } = ProbeSettings.Default;
 
+    /// <summary>PgReach:TargetFiles: the discovery files whose targets are in <see cref="Targets"/> too; their directories are watched.</summary>
+    public ImmutableArray<TargetFileSource> TargetFiles { get; init; } = [];
+
+    /// <summary>PgReach:TargetInfoLabels: the label names pgreach_target_info carries; none: no such family.</summary>
+    public ImmutableArray<string> TargetInfoLabels { get; init; } = [];
+
+    /// <summary>Per target name, the values of <see cref="TargetInfoLabels"/> in that order ("" where a target has no such label).</summary>
+    public ImmutableDictionary<string, ImmutableArray<string>> TargetInfo { get; init; } = ImmutableDictionary<string, ImmutableArray<string>>.Empty;
+
+    /// <summary>Which share of the configured targets this agent probes; <see cref="Targets"/> holds only that share.</summary>
+    public ShardSelection Shard { get; init; } = ShardSelection.None;
+
+    /// <summary>Targets in the configuration before the shard took its share (all of them when there is one shard).</summary>
+    public int ConfiguredTargetCount
+    {
+        get => _configuredTargetCount ?? Targets.Length;
+        init => _configuredTargetCount = value;
+    }
+
+    private readonly int? _configuredTargetCount;
+
     /// <summary>Where the settings were read from, for messages.</summary>
     public required string Source { get; init; }
 }

@@ -16,6 +16,7 @@ internal static partial class AgentSettingsReader
     private static readonly HashSet<string> AgentFields = new(StringComparer.OrdinalIgnoreCase)
     {
         "Interval", "ConnectTimeout", "Targets", "LogFormat", WebField, ModulesField, ProbeField,
+        TargetFilesField, TargetInfoLabelsField,
     };
 
     private const string WebField = "Web";
@@ -29,18 +30,20 @@ internal static partial class AgentSettingsReader
         MonitoringField, ExpectedClientsField, ExpectField,
         "LogPath", "LogFormat", "LocalListener", "ListenerPid",
         "SslRootCert", "SslCert", "SslKey", "TlsProbe", "TlsDirectHandshake", "TlsExpiryWarning",
+        LabelsField,
     };
 
     private static readonly string[] UriExclusiveFields = ["Host", "Port", "Database", "Username", "SslMode"];
 
-    public static AgentSettings Read(IConfiguration configuration, string source, LibpqEnvironment environment)
+    /// <param name="baseDirectory">What relative TargetFiles patterns are taken from: the --config file's directory; the current directory when null.</param>
+    public static AgentSettings Read(IConfiguration configuration, string source, LibpqEnvironment environment, string? baseDirectory = null)
     {
         var errors = new List<ConfigurationError>();
-        var settings = TryRead(configuration, source, environment, errors);
+        var settings = TryRead(configuration, source, environment, baseDirectory ?? Directory.GetCurrentDirectory(), errors);
         return errors.Count > 0 || settings is null ? throw new ConfigurationException(errors) : settings;
     }
 
-    private static AgentSettings? TryRead(IConfiguration configuration, string source, LibpqEnvironment environment, List<ConfigurationError> errors)
+    private static AgentSettings? TryRead(IConfiguration configuration, string source, LibpqEnvironment environment, string baseDirectory, List<ConfigurationError> errors)
     {
         void FailAgent(string field, string problem) => errors.Add(new(source, null, field.Length == 0 ? SectionName : $"{SectionName}:{field}", problem));
         var root = new SectionFields(configuration, (_, problem) => FailAgent("", problem));
@@ -70,13 +73,17 @@ internal static partial class AgentSettingsReader
             FailAgent("Targets", "lists no targets; add one, or remove Targets to probe the libpq environment's (PGHOST, PGPORT, ...) default");
         }
 
-        var usesEnvironment = !fields.Has("Targets");
+        var usesEnvironment = !fields.Has("Targets") && !fields.Has(TargetFilesField);
         var targets = usesEnvironment
             ? [FromEnvironment(environment, defaults, errors)]
             : targetSections.Select(t => ReadTarget(t, defaults, source, errors)).ToList();
 
         var modules = ReadModules(fields, timeout, source, errors);
         var probe = ReadProbeSettings(fields, source, errors);
+        var targetFiles = ReadTargetFileSources(fields, baseDirectory, modules, FailAgent);
+        var infoLabels = ReadTargetInfoLabels(fields, FailAgent);
+        var labels = ReadTargetLabels(targetSections, targets, source, errors);
+        var discovered = ReadTargetFiles(targetFiles, modules, interval, [.. targets.OfType<TargetDefinition>()], source, errors);
         foreach (var duplicate in targets.OfType<TargetDefinition>().GroupBy(t => t.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
             errors.Add(new(source, duplicate.Key, "Name", $"is used by {duplicate.Count()} targets; target names must be unique"));
@@ -86,7 +93,10 @@ internal static partial class AgentSettingsReader
             ? null
             : new AgentSettings
             {
-                Targets = [.. targets.OfType<TargetDefinition>()],
+                Targets = [.. targets.OfType<TargetDefinition>(), .. discovered.Select(d => d.Target)],
+                TargetFiles = targetFiles,
+                TargetInfoLabels = infoLabels,
+                TargetInfo = TargetInfoValues(infoLabels, labels.Select(l => (l.Key, l.Value)).Concat(discovered.Select(d => (d.Target.Name, d.Labels)))),
                 UsesEnvironmentTarget = usesEnvironment,
                 Source = source,
                 WebConfigFile = webConfigFile,

@@ -16,6 +16,7 @@ internal sealed partial class TargetSetMonitor : IDisposable
     private readonly TimeProvider _time;
     private readonly FileSystemWatcher? _watcher;
     private readonly PosixSignalRegistration? _hangup;
+    private readonly TargetFileWatch _targetFiles;
     private readonly Lock _gate = new();
 
     // SIGHUP and the file watcher's timer call Reload on their own threads; one reload at a time, each against the last.
@@ -41,6 +42,8 @@ internal sealed partial class TargetSetMonitor : IDisposable
             _watcher.EnableRaisingEvents = true;
         }
 
+        _targetFiles = new TargetFileWatch(ScheduleReload, watchedFile is null ? null : Path.GetDirectoryName(watchedFile));
+        _targetFiles.Follow(initial.TargetFiles);
         if (!OperatingSystem.IsWindows())
         {
             _hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
@@ -105,6 +108,8 @@ internal sealed partial class TargetSetMonitor : IDisposable
             LastSuccessfulReload = _time.GetUtcNow();
         }
 
+        _targetFiles.Follow(next.TargetFiles);
+
         if (changed)
         {
             LogReloaded(next.Targets.Length);
@@ -119,6 +124,7 @@ internal sealed partial class TargetSetMonitor : IDisposable
     {
         _watcher?.Dispose();
         _hangup?.Dispose();
+        _targetFiles.Dispose();
         lock (_gate)
         {
             _pending?.Dispose();

@@ -146,6 +146,15 @@ internal sealed class ReachMetrics
             "1 when the /probe request's cycle connected over TCP and logged in successfully, 0 otherwise (pgreach_up of a scheduled cycle).") : null;
         ProbeDuration = probe ? factory.CreateGauge("pgreach_probe_duration_seconds",
             "Time the /probe request took from its arrival to the end of its cycle (resolution, allowlist check, probes and verdict), in seconds.") : null;
+        // The fleet's families: agent-wide, never in a /probe answer.
+        TargetInfo = probe ? null : AddExposed(new TargetInfoFamily("pgreach_target_info",
+            "Labels of each probed target that PgReach:TargetInfoLabels lists (from its discovery file group or its Labels; empty when it has none); always 1. Join on target to add them to other series."),
+            server: false);
+        ShardInfo = accumulating.CreateGauge("pgreach_shard_info",
+            "The share of the configured targets this agent probes: shard of shards (rendezvous hashing of target names; shard=\"0\", shards=\"1\" without --shard); always 1.",
+            ["shard", "shards"]);
+        ConfiguredTargets = accumulating.CreateGauge("pgreach_configured_targets",
+            "Targets in the configuration (main file and discovery files) before the shard took its share; pgreach_targets is this agent's share, and its sum over the shards equals this.");
         ProbeRequests = accumulating.CreateCounter("pgreach_probe_requests_total",
             "/probe requests by how they were answered: probed (200), bad_request (400), denied (403: outside the module's allowlist, nothing sent), off (404: no module), over_limit (503).",
             ["outcome"]);
@@ -228,6 +237,11 @@ internal sealed class ReachMetrics
     /// <summary>Only in a /probe answer (<see cref="ForProbe"/>).</summary>
     public Gauge? ProbeDuration { get; }
     public Counter ProbeRequests { get; }
+
+    /// <summary>Only in the agent's own metrics, not in a /probe answer.</summary>
+    public TargetInfoFamily? TargetInfo { get; }
+    public Gauge ShardInfo { get; }
+    public Gauge ConfiguredTargets { get; }
     public Gauge Targets { get; }
     public Gauge BuildInfo { get; }
     public Counter StageFailures { get; }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using PgReachExporter.Configuration;
 using PgReachExporter.Diagnosis;
 using PgReachExporter.Scheduling;
 
@@ -37,12 +38,17 @@ internal static class AgentEndpoints
         });
     }
 
-    private static IResult StatusPageResult(VerdictTracker tracker, TimeProvider time, HttpContext context)
+    private static IResult StatusPageResult(VerdictTracker tracker, TargetSetMonitor targets, TimeProvider time, HttpContext context)
     {
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
-        return Results.Content(StatusPage.Render(Statuses(tracker), time.GetUtcNow()), "text/html; charset=utf-8");
+        return Results.Content(StatusPage.Render(Statuses(tracker), time.GetUtcNow(), ShardLine(targets.Current)), "text/html; charset=utf-8");
     }
+
+    /// <summary>"shard 1/3: 5 of 14 configured targets" for a sharded agent; null otherwise.</summary>
+    private static string? ShardLine(AgentSettings settings) => settings.Shard.IsSharded
+        ? $"shard {settings.Shard}: {settings.Targets.Length} of {settings.ConfiguredTargetCount} configured targets"
+        : null;
 
     private static List<TargetStatus> Statuses(VerdictTracker tracker) => [.. tracker.Snapshot().Select(TargetStatusMapper.From)];
 }

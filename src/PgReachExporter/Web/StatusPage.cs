@@ -17,7 +17,8 @@ internal static class StatusPage
     /// <summary>The layer status of a layer the probes did not reach (or that has no evidence yet).</summary>
     private const string Unreached = "unknown";
 
-    public static string Render(IReadOnlyList<TargetStatus> targets, DateTimeOffset now)
+    /// <param name="shard">Which shard of the fleet this agent probes, in words; null when it probes every target.</param>
+    public static string Render(IReadOnlyList<TargetStatus> targets, DateTimeOffset now, string? shard = null)
     {
         var html = new StringBuilder(4096 + (targets.Count * 2048));
         html.Append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
@@ -26,6 +27,7 @@ internal static class StatusPage
             .Append("<noscript><meta http-equiv=\"refresh\" content=\"").Append((int)RefreshInterval.TotalSeconds * 2).Append("\"></noscript>")
             .Append("<style>").Append(Css).Append("</style></head>\n<body>\n<header><h1>PgReach</h1>")
             .Append("<p class=\"meta\" id=\"meta\">").Append(targets.Count).Append(targets.Count == 1 ? " target" : " targets")
+            .Append(shard is null ? "" : $" · <span id=\"shard\">{H(shard)}</span>")
             .Append(" · updated <time datetime=\"").Append(Iso(now)).Append("\">").Append(Clock(now)).Append("</time>")
             .Append(" · <a href=\"/api/targets\">JSON</a> · <a href=\"/metrics\">metrics</a></p></header>\n<main id=\"targets\">\n");
         if (targets.Count == 0)

@@ -18,6 +18,8 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("targets.json", "pgreach: unexpected argument 'targets.json'; see 'PgReachExporter --help'")]
     [InlineData("--PgReach:Intervall 30s", "pgreach: unknown setting '--PgReach:Intervall' (did you mean --PgReach:Interval?)")]
     [InlineData("--urls", "pgreach: --urls needs a value (URLS)")]
+    [InlineData("--shard 2/2", "pgreach: invalid configuration: command line: field '--shard': '2/2' has a shard that is not a whole number from 0 to 1")]
+    [InlineData("--shard 1", "pgreach: invalid configuration: command line: field '--shard': '1' is not I/N")]
     [InlineData("diagnose postgresql://app@127.0.0.1:1/db --confg x.json", "pgreach diagnose: unknown option '--confg' (did you mean --config?); see 'PgReachExporter diagnose --help'")]
     [InlineData("diagnose postgresql://app@127.0.0.1:1/db stray", "pgreach diagnose: give one target only; see 'PgReachExporter diagnose --help'")]
     [InlineData("lint-hba pg_hba.conf --formt json", "pgreach lint-hba: unknown option '--formt' (did you mean --format?); see 'PgReachExporter lint-hba --help'")]
