@@ -1,5 +1,6 @@
 using System.Globalization;
 using PgReachExporter.Classification;
+using PgReachExporter.Configuration;
 using PgReachExporter.Observations;
 
 namespace PgReachExporter.Diagnosis;
@@ -31,8 +32,7 @@ internal static class TlsRules
                 return;
             case TlsProbeResult.ProtocolMismatch:
                 found.Add(DiagnosisCause.TlsProtocolMismatch, requiresTls ? Severity.Critical : Severity.Warning,
-                    [probe, .. server?.SslMinProtocolVersion is { } min ? [$"server allows {min} to {(string.IsNullOrEmpty(server.SslMaxProtocolVersion) ? "the newest" : server.SslMaxProtocolVersion)} (ssl_min_protocol_version, ssl_max_protocol_version)"] : (string[])[],
-                        "client allows TLSv1.2 to TLSv1.3 (libpq's defaults)", context.Login]);
+                    [probe, .. ProtocolSides(context), context.Login]);
                 return;
             case TlsProbeResult.ClientCertificateRejected:
                 found.Add(DiagnosisCause.TlsClientCertificate, Severity.Critical,
@@ -48,6 +48,34 @@ internal static class TlsRules
             default:
                 return;
         }
+    }
+
+    /// <summary>
+    /// Both sides of a version mismatch, as <c>openssl s_client -tls1_2</c> against <c>SHOW ssl_min_protocol_version</c> would
+    /// show them: the server's range when its view has it, the client's range, and which end leaves no overlap.
+    /// </summary>
+    public static IEnumerable<string> ProtocolSides(DiagnosisContext context)
+    {
+        var client = context.Target.Tls;
+        var clientMin = client.MinProtocol;
+        var clientMax = client.MaxProtocol ?? TlsProtocolVersions.Newest;
+        if (context.Server?.SslMinProtocolVersion is { } serverMinText)
+        {
+            var serverMaxText = context.Server.SslMaxProtocolVersion;
+            yield return $"server allows {serverMinText} to {(string.IsNullOrEmpty(serverMaxText) ? "the newest" : serverMaxText)} (ssl_min_protocol_version, ssl_max_protocol_version)";
+            if (TlsProtocolVersions.TryParse(serverMinText, out var serverMin) && serverMin > clientMax)
+            {
+                yield return $"the server's ssl_min_protocol_version {serverMinText} is newer than the newest version the client offers, {TlsProtocolVersions.Name(clientMax)}";
+            }
+            else if (TlsProtocolVersions.TryParse(serverMaxText, out var serverMax) && serverMax < clientMin)
+            {
+                yield return $"the server's ssl_max_protocol_version {serverMaxText} is older than the oldest version the client offers, {TlsProtocolVersions.Name(clientMin)}";
+            }
+        }
+
+        yield return client.DefaultProtocols
+            ? $"client allows {client.ProtocolRange} (libpq's defaults)"
+            : $"client allows {client.ProtocolRange} (the target's SslMinProtocolVersion, SslMaxProtocolVersion)";
     }
 
     private static void Certificates(DiagnosisContext context, TlsObservation tls, FindingSet found)

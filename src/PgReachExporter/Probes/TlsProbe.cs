@@ -118,8 +118,8 @@ internal sealed class TlsProbe(TargetDefinition target, TimeProvider time) : ITa
     {
         // libpq sends SNI for host names only, never for an IP address.
         TargetHost = IPAddress.TryParse(target.Host, out _) ? "" : target.Host,
-        // libpq's default ssl_min_protocol_version is TLSv1.2; it allows up to the newest version.
-        EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+        // libpq's ssl_min_protocol_version (TLSv1.2 by default) to ssl_max_protocol_version (by default the newest).
+        EnabledSslProtocols = TlsClientProtocols.Enabled(target.Tls),
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
         ClientCertificates = clientCertificate is null ? null : [clientCertificate],
         ApplicationProtocols = direct ? [new SslApplicationProtocol("postgresql"u8.ToArray())] : null,
@@ -267,23 +267,9 @@ internal sealed class TlsProbe(TargetDefinition target, TimeProvider time) : ITa
             dns.ToImmutable(), ips.ToImmutable(), certificate.SerialNumber);
     }
 
-    private static TlsProbeResult Classify(Exception ex)
-    {
-        var text = Describe(ex);
-        return TlsFailureText.Classify(text);
-    }
+    private static TlsProbeResult Classify(Exception ex) => TlsFailureText.Classify(Describe(ex));
 
-    /// <summary>The innermost message of a handshake failure: OpenSSL's own words, e.g. "tlsv1 alert protocol version".</summary>
-    private static string Describe(Exception ex)
-    {
-        var messages = new List<string>();
-        for (var e = ex; e is not null; e = e.InnerException)
-        {
-            messages.Add(e.Message);
-        }
-
-        return string.Join(": ", messages.Where(m => !m.Contains("see inner exception", StringComparison.OrdinalIgnoreCase)).Distinct());
-    }
+    private static string Describe(Exception ex) => TlsFailureText.Describe(ex);
 
     private static string ProtocolName(SslProtocols protocol) => protocol switch
     {

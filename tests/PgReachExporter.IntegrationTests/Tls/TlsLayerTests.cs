@@ -222,21 +222,45 @@ public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
 
     [Theory]
     [MemberData(nameof(Majors))]
-    public async Task Versions_that_do_not_overlap_are_a_protocol_mismatch(int major)
+    public async Task Versions_that_do_not_overlap_are_a_protocol_mismatch_that_names_both_sides(int major)
     {
-        var (cert, key, _) = _pki.IssueServer($"{Guid.NewGuid():N}-old-protocol");
+        var (cert, key, _) = _pki.IssueServer($"{Guid.NewGuid():N}-protocol");
         var settings = TestPki.ServerSettings(cert, key);
-        settings["ssl_min_protocol_version"] = "TLSv1";
-        settings["ssl_max_protocol_version"] = "TLSv1.1";
+        settings["ssl_min_protocol_version"] = "TLSv1.3";
         await using var cluster = await StartAsync(major, settings);
 
-        var record = await RunOnceAsync(Target(cluster, SslMode.Require, rootCert: null));
+        // libpq's defaults (TLSv1.2 to the newest) reach a TLSv1.3-only server.
+        var defaults = await RunOnceAsync(Target(cluster, SslMode.Require, rootCert: null));
+        Assert.Equal("TLSv1.3", defaults.Cycle.Find<TlsObservation>()!.Protocol);
+        Assert.Equal(["ok"], Causes(defaults));
 
-        Assert.Equal(TlsProbeResult.ProtocolMismatch, record.Cycle.Find<TlsObservation>()!.Result);
-        Assert.Equal(Severity.Critical, Finding(record, "tls_protocol_mismatch").Severity);
+        // A client limited to TLSv1.2 (ssl_max_protocol_version) gets no version in common: the probe and the login agree.
+        var limited = await RunOnceAsync(Target(cluster, SslMode.Require, rootCert: null) with
+        {
+            Tls = new TlsDefinition { MaxProtocol = TlsProtocolVersion.Tls12 },
+            Monitoring = Monitoring(cluster),
+        });
+        Assert.Equal(TlsProbeResult.ProtocolMismatch, limited.Cycle.Find<TlsObservation>()!.Result);
+        Assert.Equal(LoginResult.TlsProtocolMismatch, limited.Cycle.Login.Result);
+        var finding = Assert.Single(limited.Verdict!.Findings, f => f.Layer == DiagnosisLayer.Tls);
+        Assert.Equal(("tls_protocol_mismatch", Severity.Critical), (finding.Cause.Label, finding.Severity));
+        Assert.Contains("server allows TLSv1.3 to the newest (ssl_min_protocol_version, ssl_max_protocol_version)", finding.Evidence);
+        Assert.Contains("the server's ssl_min_protocol_version TLSv1.3 is newer than the newest version the client offers, TLSv1.2", finding.Evidence);
+        Assert.Contains("client allows TLSv1.2 to TLSv1.2 (the target's SslMinProtocolVersion, SslMaxProtocolVersion)", finding.Evidence);
+        Assert.Contains(finding.Evidence, e => e.Contains("protocol version", StringComparison.Ordinal));
 
-        var withServer = await RunOnceAsync(Target(cluster, SslMode.Require, rootCert: null) with { Monitoring = Monitoring(cluster) });
-        Assert.Contains(Finding(withServer, "tls_protocol_mismatch").Evidence, e => e.StartsWith("server allows TLSv1 to TLSv1.1", StringComparison.Ordinal));
+        // The reverse after a reload: the server allows at most TLSv1.2, the client at least TLSv1.3.
+        await cluster.ExecuteAsync("ALTER SYSTEM SET ssl_min_protocol_version = 'TLSv1.2'");
+        await cluster.ExecuteAsync("ALTER SYSTEM SET ssl_max_protocol_version = 'TLSv1.2'");
+        await cluster.ReloadAsync();
+        var reverse = await RunOnceAsync(Target(cluster, SslMode.Require, rootCert: null) with
+        {
+            Tls = new TlsDefinition { MinProtocol = TlsProtocolVersion.Tls13 },
+            Monitoring = Monitoring(cluster),
+        });
+        Assert.Equal(LoginResult.TlsProtocolMismatch, reverse.Cycle.Login.Result);
+        Assert.Contains("the server's ssl_max_protocol_version TLSv1.2 is older than the oldest version the client offers, TLSv1.3",
+            Finding(reverse, "tls_protocol_mismatch").Evidence);
     }
 
     [Fact]

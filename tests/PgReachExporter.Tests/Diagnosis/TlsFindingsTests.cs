@@ -122,6 +122,58 @@ public sealed class TlsFindingsTests
     }
 
     [Fact]
+    public void A_protocol_mismatch_names_the_servers_minimum_and_the_clients_limit()
+    {
+        var failed = new TlsObservation(TlsProbeResult.ProtocolMismatch, "10.0.0.5:5432", TimeSpan.FromMilliseconds(2), null, null, [], null, false,
+            "error:0A00042E:SSL routines::tlsv1 alert protocol version");
+        var scenario = With(SslMode.Require, failed, Scenario.Failed(LoginResult.TlsProtocolMismatch));
+        scenario = scenario with
+        {
+            Target = scenario.Target with { Tls = new TlsDefinition { MaxProtocol = TlsProtocolVersion.Tls12 } },
+            Server = Scenario.ServerSays() with { SslMinProtocolVersion = "TLSv1.3", SslMaxProtocolVersion = "" },
+        };
+
+        var finding = Assert.Single(scenario.Diagnose().Findings, f => f.Layer == DiagnosisLayer.Tls);
+
+        Assert.Equal(("tls_protocol_mismatch", Severity.Critical), (finding.Cause.Label, finding.Severity));
+        Assert.Contains("server allows TLSv1.3 to the newest (ssl_min_protocol_version, ssl_max_protocol_version)", finding.Evidence);
+        Assert.Contains("the server's ssl_min_protocol_version TLSv1.3 is newer than the newest version the client offers, TLSv1.2", finding.Evidence);
+        Assert.Contains("client allows TLSv1.2 to TLSv1.2 (the target's SslMinProtocolVersion, SslMaxProtocolVersion)", finding.Evidence);
+    }
+
+    [Fact]
+    public void A_server_maximum_below_the_clients_minimum_is_named_from_that_side()
+    {
+        var failed = new TlsObservation(TlsProbeResult.ProtocolMismatch, "10.0.0.5:5432", TimeSpan.FromMilliseconds(2), null, null, [], null, false, "tlsv1 alert protocol version");
+        var scenario = With(SslMode.Require, failed, Scenario.Failed(LoginResult.TlsProtocolMismatch));
+        scenario = scenario with
+        {
+            Target = scenario.Target with { Tls = new TlsDefinition { MinProtocol = TlsProtocolVersion.Tls13 } },
+            Server = Scenario.ServerSays() with { SslMinProtocolVersion = "TLSv1.2", SslMaxProtocolVersion = "TLSv1.2" },
+        };
+
+        var finding = Assert.Single(scenario.Diagnose().Findings, f => f.Layer == DiagnosisLayer.Tls);
+
+        Assert.Contains("the server's ssl_max_protocol_version TLSv1.2 is older than the oldest version the client offers, TLSv1.3", finding.Evidence);
+        Assert.Contains("client allows TLSv1.3 to TLSv1.3 (the target's SslMinProtocolVersion, SslMaxProtocolVersion)", finding.Evidence);
+    }
+
+    [Fact]
+    public void A_login_that_fails_on_the_version_without_the_probe_is_a_protocol_mismatch_with_the_clients_limits()
+    {
+        var scenario = Scenario.Healthy with
+        {
+            Target = Scenario.Healthy.Target with { SslMode = SslMode.Require, Tls = new TlsDefinition { Probe = false } },
+            Login = Scenario.Failed(LoginResult.TlsProtocolMismatch),
+        };
+
+        var finding = Assert.Single(scenario.Diagnose().Findings, f => f.Layer == DiagnosisLayer.Tls);
+
+        Assert.Equal("tls_protocol_mismatch", finding.Cause.Label);
+        Assert.Contains("client allows TLSv1.2 to TLSv1.3 (libpq's defaults)", finding.Evidence);
+    }
+
+    [Fact]
     public void A_plain_login_without_an_hba_entry_says_it_lacked_tls()
     {
         var verdict = Scenario.Healthy.WithLogin(LoginResult.NoHbaEntry,
