@@ -15,7 +15,9 @@ internal static class TlsRules
 {
     public static void Apply(DiagnosisContext context, FindingSet found)
     {
-        if (context.Cycle.Find<TlsObservation>() is not { } tls)
+        var presented = context.Cycle.Find<TlsObservation>();
+        CertificateFile(context, presented, found);
+        if (presented is not { } tls)
         {
             return;
         }
@@ -126,6 +128,77 @@ internal static class TlsRules
             }
         }
     }
+
+    /// <summary>
+    /// The chain in ssl_cert_file (monitoring connection) against the one presented: a different certificate is what the
+    /// next reload will present (info, or a warning when clients of this target would then fail or it expires soon).
+    /// Without a handshake to compare with, the file's own expiry still warns.
+    /// </summary>
+    private static void CertificateFile(DiagnosisContext context, TlsObservation? tls, FindingSet found)
+    {
+        if (context.Server?.CertificateFile is not { SslOn: true, Leaf: { } onDisk } file)
+        {
+            return;
+        }
+
+        var now = context.Cycle.StartedAt;
+        var inFile = $"ssl_cert_file {file.Path} holds {Describe(onDisk)}";
+        if (tls is { Result: TlsProbeResult.Handshake, Leaf: { } served })
+        {
+            if (string.Equals(served.Fingerprint, onDisk.Fingerprint, StringComparison.OrdinalIgnoreCase))
+            {
+                return;
+            }
+
+            var problems = AfterReload(context, file, now).ToList();
+            found.Add(DiagnosisCause.TlsCertificateChangePending, problems.Count > 0 ? Severity.Warning : Severity.Info,
+                [$"the server presents {Describe(served)} (TLS probe of {tls.Address})", inFile,
+                    .. problems.Count > 0 ? problems : ["after a reload this target's clients would accept it"]]);
+            return;
+        }
+
+        if (file.EarliestExpiry is { } expiry && expiry >= now && expiry - now < context.Target.Tls.ExpiryWarning)
+        {
+            found.Add(DiagnosisCause.TlsCertificateExpiring, Severity.Warning,
+                [inFile, $"it expires {Date(expiry)}, in {Days(expiry - now)} (warning window {Days(context.Target.Tls.ExpiryWarning)})",
+                    "not compared with the presented certificate: no TLS handshake this cycle"]);
+        }
+    }
+
+    /// <summary>What a reload would bring: the file's certificate judged for this target's clients.</summary>
+    private static IEnumerable<string> AfterReload(DiagnosisContext context, ServerCertificateFile file, DateTimeOffset now)
+    {
+        foreach (var expired in file.Chain.Where(c => c.NotAfter < now))
+        {
+            yield return $"after a reload the server would present \"{expired.Subject}\", which expired {Date(expired.NotAfter)} ({Days(now - expired.NotAfter)} ago)";
+        }
+
+        foreach (var early in file.Chain.Where(c => c.NotBefore > now))
+        {
+            yield return $"after a reload the server would present \"{early.Subject}\", valid only from {Date(early.NotBefore)}";
+        }
+
+        if (file.EarliestExpiry is { } expiry && expiry >= now && expiry - now < context.Target.Tls.ExpiryWarning)
+        {
+            yield return $"after a reload the server would present a certificate that expires {Date(expiry)}, in {Days(expiry - now)} (warning window {Days(context.Target.Tls.ExpiryWarning)})";
+        }
+
+        var mode = context.Target.SslModeName;
+        if (file.Judgement is { Trust: TlsTrust.Untrusted } untrusted)
+        {
+            yield return $"after a reload clients with sslmode {mode} would refuse it: {untrusted.TrustProblem ?? "the chain does not verify"}";
+        }
+
+        if (file.Judgement is { VerifiesName: true, NameMatches: false } && file.Leaf is { } leaf)
+        {
+            var names = TlsHostName.Names(CommonName(leaf.Subject), leaf.DnsNames, leaf.IpAddresses);
+            yield return $"after a reload clients with sslmode {mode} would refuse it: it names {(names.Count == 0 ? "nothing" : string.Join(", ", names))}, not {context.Target.Host}";
+        }
+    }
+
+    private static string Describe(TlsCertificate certificate) =>
+        $"\"{certificate.Subject}\" issued by \"{certificate.Issuer}\", valid {Date(certificate.NotBefore)} to {Date(certificate.NotAfter)}"
+        + (certificate.Fingerprint.Length > 0 ? $", SHA-256 {certificate.Fingerprint}" : "");
 
     private static string? CommonName(string subject) =>
         subject.Split(',', StringSplitOptions.TrimEntries).FirstOrDefault(p => p.StartsWith("CN=", StringComparison.Ordinal))?[3..];
