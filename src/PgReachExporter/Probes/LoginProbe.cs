@@ -48,7 +48,7 @@ internal sealed class LoginProbe : IAsyncDisposable
         Port = target.Port,
         Database = target.Database,
         Username = target.Username,
-        SslMode = target.SslMode,
+        SslMode = PostgresConnector.SslModeFor(target.Host, target.SslMode),
         // libpq's sslrootcert, sslcert, sslkey; "system" is the system store, which is Npgsql's own default.
         RootCertificate = target.Tls.RootCert is { } root && root != TlsDefinition.SystemRoots ? root : null,
         SslCertificate = target.Tls.Cert,

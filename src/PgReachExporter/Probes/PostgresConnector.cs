@@ -11,6 +11,12 @@ namespace PgReachExporter.Probes;
 /// </summary>
 internal static class PostgresConnector
 {
+    /// <summary>
+    /// The sslmode Npgsql is given: libpq ignores sslmode on a Unix socket (there is no TLS there), while Npgsql would
+    /// fail a verify-full connection over one, so a socket connects without it.
+    /// </summary>
+    public static SslMode SslModeFor(string host, SslMode mode) => host.StartsWith('/') ? SslMode.Disable : mode;
+
     /// <param name="tls">Changes to the TLS handshake's options the connection string cannot express (version limits, the name to verify).</param>
     public static NpgsqlDataSource DataSource(string connectionString, PasswordSource password, bool arrays = false, Action<SslClientAuthenticationOptions>? tls = null)
     {

@@ -121,10 +121,12 @@ public sealed class CertificateFileTests(ClusterFixture clusters) : IDisposable
         Tls = new TlsDefinition { RootCert = _pki.CaFile },
         ConnectTimeout = TimeSpan.FromSeconds(3),
         Interval = TimeSpan.FromSeconds(15),
+        // Over the Unix socket with the target's sslmode, as the configuration reader hands it down: libpq ignores
+        // sslmode on a Unix socket, and so must the agent.
         Monitoring = new MonitoringDefinition
         {
             Host = cluster.SocketDirectory, Port = cluster.Port, Database = "postgres", Username = PostgresCluster.Superuser,
-            ConnectTimeout = TimeSpan.FromSeconds(3), StatementTimeout = TimeSpan.FromSeconds(3),
+            SslMode = SslMode.VerifyFull, ConnectTimeout = TimeSpan.FromSeconds(3), StatementTimeout = TimeSpan.FromSeconds(3),
         },
     };
 
