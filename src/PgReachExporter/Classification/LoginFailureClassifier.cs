@@ -19,7 +19,8 @@ internal static class LoginFailureClassifier
         LoginFailureKind.Timeout => new(LoginResult.Timeout),
         LoginFailureKind.Socket => new(LoginResults.FromConnect(SocketErrorClassifier.Classify(failure.SocketError ?? System.Net.Sockets.SocketError.SocketError))),
         // A handshake that fails on a port where PostgreSQL answers is the TLS layer; the greeting tells another protocol apart.
-        LoginFailureKind.Tls => new(LoginResult.TlsFailed, NeedsGreetingCheck: true),
+        // The alert's words tell a version mismatch and a refused client certificate apart, as for the TLS probe.
+        LoginFailureKind.Tls => new(TlsFailureText.LoginResultOf(failure.Message ?? ""), NeedsGreetingCheck: true),
         LoginFailureKind.Stream => new(LoginResult.Error, NeedsGreetingCheck: true),
         _ => FromDriverMessage(failure.Message ?? "", failure.Kind == LoginFailureKind.DriverProtocol),
     };

@@ -16,4 +16,24 @@ internal static class TlsFailureText
         ProtocolWords.Any(w => text.Contains(w, StringComparison.OrdinalIgnoreCase)) ? TlsProbeResult.ProtocolMismatch
         : ClientCertificateWords.Any(w => text.Contains(w, StringComparison.OrdinalIgnoreCase)) ? TlsProbeResult.ClientCertificateRejected
         : TlsProbeResult.HandshakeFailed;
+
+    /// <summary>The login result a failed handshake stands for, by the same words as the TLS probe's.</summary>
+    public static LoginResult LoginResultOf(string text) => Classify(text) switch
+    {
+        TlsProbeResult.ProtocolMismatch => LoginResult.TlsProtocolMismatch,
+        TlsProbeResult.ClientCertificateRejected => LoginResult.ClientCertificateRejected,
+        _ => LoginResult.TlsFailed,
+    };
+
+    /// <summary>A handshake failure's messages, outermost to innermost: the innermost are OpenSSL's own words, e.g. "tlsv1 alert protocol version".</summary>
+    public static string Describe(Exception exception)
+    {
+        var messages = new List<string>();
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            messages.Add(e.Message);
+        }
+
+        return string.Join(": ", messages.Where(m => !m.Contains("see inner exception", StringComparison.OrdinalIgnoreCase)).Distinct());
+    }
 }

@@ -66,10 +66,11 @@ internal static partial class AgentSettingsReader
         }
 
         var fromUri = ReadUri(shorthand ?? fields.Scalar("Uri"), fields, Fail);
-        if (fromUri.SslRootCert is not null || fromUri.SslCert is not null || fromUri.SslKey is not null)
+        if (fromUri.SslRootCert is not null || fromUri.SslCert is not null || fromUri.SslKey is not null
+            || fromUri.SslMinProtocolVersion is not null || fromUri.SslMaxProtocolVersion is not null)
         {
-            // Not silently ignored: the monitoring connection does not take TLS files (yet).
-            Fail("Uri", "sslrootcert, sslcert and sslkey are not supported for the monitoring connection; use a Unix socket or sslmode require");
+            // Not silently ignored: the monitoring connection does not take TLS files or version limits (yet).
+            Fail("Uri", "sslrootcert, sslcert, sslkey, ssl_min_protocol_version and ssl_max_protocol_version are not supported for the monitoring connection; use a Unix socket or sslmode require");
         }
 
         var username = fromUri.Username ?? ReadIdentifier(fields, "Username", Fail);

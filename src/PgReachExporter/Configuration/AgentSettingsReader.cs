@@ -29,7 +29,7 @@ internal static partial class AgentSettingsReader
         "Name", "Uri", "Host", "Port", "Database", "Username", "Password", "PasswordFile", "SslMode", "ConnectTimeout", "Interval",
         MonitoringField, ExpectedClientsField, ExpectField,
         "LogPath", "LogFormat", "LocalListener", "ListenerPid",
-        "SslRootCert", "SslCert", "SslKey", "TlsProbe", "TlsDirectHandshake", "TlsExpiryWarning",
+        "SslRootCert", "SslCert", "SslKey", "SslMinProtocolVersion", "SslMaxProtocolVersion", "TlsProbe", "TlsDirectHandshake", "TlsExpiryWarning",
         LabelsField,
     };
 

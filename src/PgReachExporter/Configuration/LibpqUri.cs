@@ -16,6 +16,8 @@ internal sealed record LibpqUri
     public string? SslRootCert { get; init; }
     public string? SslCert { get; init; }
     public string? SslKey { get; init; }
+    public TlsProtocolVersion? SslMinProtocolVersion { get; init; }
+    public TlsProtocolVersion? SslMaxProtocolVersion { get; init; }
 
     private static readonly string[] Schemes = ["postgresql://", "postgres://"];
 
@@ -225,6 +227,22 @@ internal sealed record LibpqUri
                 case "sslkey":
                     result = result with { SslKey = value };
                     break;
+                case "ssl_min_protocol_version" or "ssl_max_protocol_version":
+                    // libpq reads an empty ssl_max_protocol_version as "no upper limit".
+                    var isMax = key == "ssl_max_protocol_version";
+                    if (isMax && value.Length == 0)
+                    {
+                        break;
+                    }
+
+                    if (!TlsProtocolVersions.TryParse(value, out var version))
+                    {
+                        problem = $"has {key} {ConfigurationError.Quote(value)}; expected one of {TlsProtocolVersions.Expected}";
+                        return null;
+                    }
+
+                    result = isMax ? result with { SslMaxProtocolVersion = version } : result with { SslMinProtocolVersion = version };
+                    break;
                 case "connect_timeout":
                     if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds <= 0)
                     {
@@ -237,7 +255,7 @@ internal sealed record LibpqUri
                 default:
                     if (!IgnoredParameters.Contains(key))
                     {
-                        problem = $"has unsupported parameter {ConfigurationError.Quote(key)} (supported: host, port, dbname, user, password, sslmode, sslrootcert, sslcert, sslkey, connect_timeout, application_name)";
+                        problem = $"has unsupported parameter {ConfigurationError.Quote(key)} (supported: host, port, dbname, user, password, sslmode, sslrootcert, sslcert, sslkey, ssl_min_protocol_version, ssl_max_protocol_version, connect_timeout, application_name)";
                         return null;
                     }
 

@@ -29,6 +29,18 @@ internal sealed record TlsDefinition
     /// <summary>The client certificate's unencrypted private key (PEM).</summary>
     public string? Key { get; init; }
 
+    /// <summary>libpq's ssl_min_protocol_version: the oldest TLS version the client offers (TLSv1.2 unless configured).</summary>
+    public TlsProtocolVersion MinProtocol { get; init; } = TlsProtocolVersions.DefaultMinimum;
+
+    /// <summary>libpq's ssl_max_protocol_version: the newest TLS version the client offers; null: no limit (the newest it knows).</summary>
+    public TlsProtocolVersion? MaxProtocol { get; init; }
+
+    /// <summary>The versions the client offers, as evidence reads them: "TLSv1.2 to TLSv1.3".</summary>
+    public string ProtocolRange => $"{TlsProtocolVersions.Name(MinProtocol)} to {TlsProtocolVersions.Name(MaxProtocol ?? TlsProtocolVersions.Newest)}";
+
+    /// <summary>Whether the client's versions are libpq's defaults (no ssl_min_protocol_version, no ssl_max_protocol_version).</summary>
+    public bool DefaultProtocols => MinProtocol == TlsProtocolVersions.DefaultMinimum && MaxProtocol is null;
+
     /// <summary>Run the TLS probe: true always, false never, null when the target's sslmode is not disable.</summary>
     public bool? Probe { get; init; }
 

@@ -81,6 +81,9 @@ internal sealed class DiagnosisCause : IComparable<DiagnosisCause>
     public static readonly DiagnosisCause TlsCertificateExpiring = new("tls_certificate_expiring", DiagnosisLayer.Tls,
             "The server's certificate expires soon",
             "Renew the certificate in ssl_cert_file before the date in the evidence, then " + Reload + "; " + SClient + " shows what clients get.");
+    public static readonly DiagnosisCause TlsCertificateChangePending = new("tls_certificate_change_pending", DiagnosisLayer.Tls,
+            "The certificate in ssl_cert_file is not the one the server presents: the next reload changes it",
+            "Read the file's certificate (`openssl x509 -noout -subject -issuer -enddate -fingerprint -sha256 -in \"$(psql -Atc 'SHOW ssl_cert_file')\"`) against the evidence: if it is the one to serve, " + Reload + "; if not, put the right one back before the next reload or restart.");
     public static readonly DiagnosisCause TlsHandshakeFailed = new("tls_handshake_failed", DiagnosisLayer.Tls,
             "The TLS handshake with the server fails",
             "Run " + SClient + " from this host and read the alert; the server log says the server's side (`could not accept SSL connection`).");

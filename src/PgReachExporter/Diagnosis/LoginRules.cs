@@ -25,10 +25,12 @@ internal static class LoginRules
             LoginResult.RoleMissing => DiagnosisCause.RoleMissing,
             LoginResult.DatabaseMissing => DiagnosisCause.DatabaseMissing,
             // The TLS probe names a TLS failure more precisely; the login's own words stand when it did not.
-            LoginResult.SslRequired or LoginResult.SslUnsupported or LoginResult.TlsFailed when found.AnyCritical(DiagnosisLayer.Tls) => null,
+            LoginResult.SslRequired or LoginResult.SslUnsupported or LoginResult.TlsFailed or LoginResult.TlsProtocolMismatch
+                when found.AnyCritical(DiagnosisLayer.Tls) => null,
             LoginResult.SslRequired => DiagnosisCause.TlsRequiredByServer,
             LoginResult.SslUnsupported => DiagnosisCause.TlsUnsupportedByServer,
             LoginResult.TlsFailed => DiagnosisCause.TlsHandshakeFailed,
+            LoginResult.TlsProtocolMismatch => DiagnosisCause.TlsProtocolMismatch,
             LoginResult.TooManyConnections => DiagnosisCause.TooManyConnections,
             LoginResult.ServerStarting => DiagnosisCause.ServerStarting,
             LoginResult.ServerShuttingDown => DiagnosisCause.ServerShuttingDown,
@@ -47,7 +49,8 @@ internal static class LoginRules
             var tcpOpen = failed == DiagnosisCause.ServerUnresponsive || failed == DiagnosisCause.NotPostgres
                 ? context.Cycle.Tcp.Where(t => t.Result == TcpConnectResult.Open).Select(context.Tcp)
                 : [];
-            found.Add(failed, Severity.Critical, [fact, .. tcpOpen, .. onlyTls is not null ? [onlyTls] : TlsHint(context, login)]);
+            var sides = failed == DiagnosisCause.TlsProtocolMismatch ? TlsRules.ProtocolSides(context) : [];
+            found.Add(failed, Severity.Critical, [fact, .. tcpOpen, .. sides, .. onlyTls is not null ? [onlyTls] : TlsHint(context, login)]);
         }
 
         if (login.ServerVersion is { } version && context.Expectations.VersionMajor is { } expected && version.Major != expected)

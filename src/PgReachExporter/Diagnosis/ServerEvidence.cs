@@ -29,6 +29,9 @@ internal sealed record ServerEvidence
 
     public string? SslMaxProtocolVersion { get; init; }
 
+    /// <summary>The chain in ssl_cert_file as on disk (what a reload would present); null when it could not be read.</summary>
+    public ServerCertificateFile? CertificateFile { get; init; }
+
     /// <summary>Names of settings changed in the files but waiting for a restart (pg_settings WHERE pending_restart).</summary>
     public ImmutableArray<string> PendingRestartSettings { get; init; } = [];
 

@@ -29,6 +29,7 @@ internal static class ServerEvidenceMapper
                 : null,
             SslMinProtocolVersion = settings?.SslMinProtocolVersion,
             SslMaxProtocolVersion = settings?.SslMaxProtocolVersion,
+            CertificateFile = view.CertificateFile?.Value,
             Port = settings?.Port ?? identity?.ServerPort,
             PendingRestartSettings = settings?.PendingRestart ?? [],
             HbaRuleErrors = rules is null ? [] : [.. rules.ErrorRows.Select(r => new HbaRuleError(r.FileName, r.LineNumber, r.Error!))],

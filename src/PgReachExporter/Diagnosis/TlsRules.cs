@@ -1,5 +1,6 @@
 using System.Globalization;
 using PgReachExporter.Classification;
+using PgReachExporter.Configuration;
 using PgReachExporter.Observations;
 
 namespace PgReachExporter.Diagnosis;
@@ -14,7 +15,9 @@ internal static class TlsRules
 {
     public static void Apply(DiagnosisContext context, FindingSet found)
     {
-        if (context.Cycle.Find<TlsObservation>() is not { } tls)
+        var presented = context.Cycle.Find<TlsObservation>();
+        CertificateFile(context, presented, found);
+        if (presented is not { } tls)
         {
             return;
         }
@@ -31,8 +34,7 @@ internal static class TlsRules
                 return;
             case TlsProbeResult.ProtocolMismatch:
                 found.Add(DiagnosisCause.TlsProtocolMismatch, requiresTls ? Severity.Critical : Severity.Warning,
-                    [probe, .. server?.SslMinProtocolVersion is { } min ? [$"server allows {min} to {(string.IsNullOrEmpty(server.SslMaxProtocolVersion) ? "the newest" : server.SslMaxProtocolVersion)} (ssl_min_protocol_version, ssl_max_protocol_version)"] : (string[])[],
-                        "client allows TLSv1.2 to TLSv1.3 (libpq's defaults)", context.Login]);
+                    [probe, .. ProtocolSides(context), context.Login]);
                 return;
             case TlsProbeResult.ClientCertificateRejected:
                 found.Add(DiagnosisCause.TlsClientCertificate, Severity.Critical,
@@ -48,6 +50,34 @@ internal static class TlsRules
             default:
                 return;
         }
+    }
+
+    /// <summary>
+    /// Both sides of a version mismatch, as <c>openssl s_client -tls1_2</c> against <c>SHOW ssl_min_protocol_version</c> would
+    /// show them: the server's range when its view has it, the client's range, and which end leaves no overlap.
+    /// </summary>
+    public static IEnumerable<string> ProtocolSides(DiagnosisContext context)
+    {
+        var client = context.Target.Tls;
+        var clientMin = client.MinProtocol;
+        var clientMax = client.MaxProtocol ?? TlsProtocolVersions.Newest;
+        if (context.Server?.SslMinProtocolVersion is { } serverMinText)
+        {
+            var serverMaxText = context.Server.SslMaxProtocolVersion;
+            yield return $"server allows {serverMinText} to {(string.IsNullOrEmpty(serverMaxText) ? "the newest" : serverMaxText)} (ssl_min_protocol_version, ssl_max_protocol_version)";
+            if (TlsProtocolVersions.TryParse(serverMinText, out var serverMin) && serverMin > clientMax)
+            {
+                yield return $"the server's ssl_min_protocol_version {serverMinText} is newer than the newest version the client offers, {TlsProtocolVersions.Name(clientMax)}";
+            }
+            else if (TlsProtocolVersions.TryParse(serverMaxText, out var serverMax) && serverMax < clientMin)
+            {
+                yield return $"the server's ssl_max_protocol_version {serverMaxText} is older than the oldest version the client offers, {TlsProtocolVersions.Name(clientMin)}";
+            }
+        }
+
+        yield return client.DefaultProtocols
+            ? $"client allows {client.ProtocolRange} (libpq's defaults)"
+            : $"client allows {client.ProtocolRange} (the target's SslMinProtocolVersion, SslMaxProtocolVersion)";
     }
 
     private static void Certificates(DiagnosisContext context, TlsObservation tls, FindingSet found)
@@ -98,6 +128,77 @@ internal static class TlsRules
             }
         }
     }
+
+    /// <summary>
+    /// The chain in ssl_cert_file (monitoring connection) against the one presented: a different certificate is what the
+    /// next reload will present (info, or a warning when clients of this target would then fail or it expires soon).
+    /// Without a handshake to compare with, the file's own expiry still warns.
+    /// </summary>
+    private static void CertificateFile(DiagnosisContext context, TlsObservation? tls, FindingSet found)
+    {
+        if (context.Server?.CertificateFile is not { SslOn: true, Leaf: { } onDisk } file)
+        {
+            return;
+        }
+
+        var now = context.Cycle.StartedAt;
+        var inFile = $"ssl_cert_file {file.Path} holds {Describe(onDisk)}";
+        if (tls is { Result: TlsProbeResult.Handshake, Leaf: { } served })
+        {
+            if (string.Equals(served.Fingerprint, onDisk.Fingerprint, StringComparison.OrdinalIgnoreCase))
+            {
+                return;
+            }
+
+            var problems = AfterReload(context, file, now).ToList();
+            found.Add(DiagnosisCause.TlsCertificateChangePending, problems.Count > 0 ? Severity.Warning : Severity.Info,
+                [$"the server presents {Describe(served)} (TLS probe of {tls.Address})", inFile,
+                    .. problems.Count > 0 ? problems : ["after a reload this target's clients would accept it"]]);
+            return;
+        }
+
+        if (file.EarliestExpiry is { } expiry && expiry >= now && expiry - now < context.Target.Tls.ExpiryWarning)
+        {
+            found.Add(DiagnosisCause.TlsCertificateExpiring, Severity.Warning,
+                [inFile, $"it expires {Date(expiry)}, in {Days(expiry - now)} (warning window {Days(context.Target.Tls.ExpiryWarning)})",
+                    "not compared with the presented certificate: no TLS handshake this cycle"]);
+        }
+    }
+
+    /// <summary>What a reload would bring: the file's certificate judged for this target's clients.</summary>
+    private static IEnumerable<string> AfterReload(DiagnosisContext context, ServerCertificateFile file, DateTimeOffset now)
+    {
+        foreach (var expired in file.Chain.Where(c => c.NotAfter < now))
+        {
+            yield return $"after a reload the server would present \"{expired.Subject}\", which expired {Date(expired.NotAfter)} ({Days(now - expired.NotAfter)} ago)";
+        }
+
+        foreach (var early in file.Chain.Where(c => c.NotBefore > now))
+        {
+            yield return $"after a reload the server would present \"{early.Subject}\", valid only from {Date(early.NotBefore)}";
+        }
+
+        if (file.EarliestExpiry is { } expiry && expiry >= now && expiry - now < context.Target.Tls.ExpiryWarning)
+        {
+            yield return $"after a reload the server would present a certificate that expires {Date(expiry)}, in {Days(expiry - now)} (warning window {Days(context.Target.Tls.ExpiryWarning)})";
+        }
+
+        var mode = context.Target.SslModeName;
+        if (file.Judgement is { Trust: TlsTrust.Untrusted } untrusted)
+        {
+            yield return $"after a reload clients with sslmode {mode} would refuse it: {untrusted.TrustProblem ?? "the chain does not verify"}";
+        }
+
+        if (file.Judgement is { VerifiesName: true, NameMatches: false } && file.Leaf is { } leaf)
+        {
+            var names = TlsHostName.Names(CommonName(leaf.Subject), leaf.DnsNames, leaf.IpAddresses);
+            yield return $"after a reload clients with sslmode {mode} would refuse it: it names {(names.Count == 0 ? "nothing" : string.Join(", ", names))}, not {context.Target.Host}";
+        }
+    }
+
+    private static string Describe(TlsCertificate certificate) =>
+        $"\"{certificate.Subject}\" issued by \"{certificate.Issuer}\", valid {Date(certificate.NotBefore)} to {Date(certificate.NotAfter)}"
+        + (certificate.Fingerprint.Length > 0 ? $", SHA-256 {certificate.Fingerprint}" : "");
 
     private static string? CommonName(string subject) =>
         subject.Split(',', StringSplitOptions.TrimEntries).FirstOrDefault(p => p.StartsWith("CN=", StringComparison.Ordinal))?[3..];

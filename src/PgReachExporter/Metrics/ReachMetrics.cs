@@ -87,6 +87,9 @@ internal sealed class ReachMetrics
             "Unix time the server started (pg_postmaster_start_time()).", ["target"]));
         ConfigLoadTime = PerTargetServer(factory.CreateGauge("pgreach_config_load_time_seconds",
             "Unix time the server last loaded its configuration files (pg_conf_load_time()).", ["target"]));
+        TlsCertificateFileExpiry = PerTargetServer(factory.CreateGauge("pgreach_tls_certificate_file_expiry_timestamp_seconds",
+            "Unix time of the earliest notAfter in the server's ssl_cert_file as on disk, read over the monitoring connection: what the server presents after its next reload; absent with ssl = off or when the file cannot be read (the tls_cert_file check says why).",
+            ["target"]));
         HbaRules = PerTargetServer(factory.CreateGauge("pgreach_hba_rules",
             "pg_hba.conf lines on disk the server can use (rows of pg_hba_file_rules without an error).", ["target"]));
         HbaRuleErrors = PerTargetServer(factory.CreateGauge("pgreach_hba_rule_errors",
@@ -208,6 +211,7 @@ internal sealed class ReachMetrics
     public Gauge SettingPendingRestart { get; }
     public Gauge PostmasterStartTime { get; }
     public Gauge ConfigLoadTime { get; }
+    public Gauge TlsCertificateFileExpiry { get; }
     public Gauge HbaRules { get; }
     public Gauge HbaRuleErrors { get; }
     public Gauge HbaRuleErrorInfo { get; }

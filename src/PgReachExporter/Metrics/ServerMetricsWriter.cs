@@ -32,6 +32,7 @@ internal sealed class ServerMetricsWriter(ReachMetrics metrics) : IServerViewSin
         WriteHbaRules(name, view.HbaRules?.Value, view.Settings?.Value);
         WriteHbaReload(name, view.HbaReload?.Value);
         WriteConnections(name, view.Connections?.Value);
+        SetOrRemove(metrics.TlsCertificateFileExpiry, name, view.CertificateFile?.Value?.EarliestExpiry?.ToUnixTimeSeconds());
         WriteClients(name, view.Hba);
         WriteClientsAfterReload(name, view.HbaAfterReload);
 
@@ -167,7 +168,7 @@ internal sealed class ServerMetricsWriter(ReachMetrics metrics) : IServerViewSin
         }
     }
 
-    private static void SetOrRemove(Prometheus.Gauge family, string name, int? value)
+    private static void SetOrRemove(Prometheus.Gauge family, string name, long? value)
     {
         if (value is { } v)
         {

@@ -39,7 +39,11 @@ internal enum TlsTrust
     Untrusted,
 }
 
-/// <summary>One certificate of the chain the server presented: what an engineer reads off <c>openssl x509 -text</c>.</summary>
+/// <summary>
+/// One certificate of a chain (presented by the server, or in its ssl_cert_file): what an engineer reads off
+/// <c>openssl x509 -noout -text -fingerprint -sha256</c>.
+/// </summary>
+/// <param name="Fingerprint">The SHA-256 fingerprint, as openssl prints it (AB:CD:...); empty when unknown.</param>
 internal sealed record TlsCertificate(
     string Subject,
     string Issuer,
@@ -47,7 +51,8 @@ internal sealed record TlsCertificate(
     DateTimeOffset NotAfter,
     ImmutableArray<string> DnsNames,
     ImmutableArray<string> IpAddresses,
-    string Serial);
+    string Serial,
+    string Fingerprint = "");
 
 /// <summary>The chain as judged with the target's sslmode, root certificate and host name, at the time of the probe.</summary>
 internal sealed record TlsJudgement(

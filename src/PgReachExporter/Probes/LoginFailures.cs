@@ -33,8 +33,8 @@ internal static class LoginFailures
                     return new(LoginFailureKind.Socket, SocketError: socket.SocketErrorCode);
                 case TimeoutException or OperationCanceledException:
                     return new(LoginFailureKind.Timeout);
-                case AuthenticationException:
-                    return new(LoginFailureKind.Tls);
+                case AuthenticationException tls:
+                    return new(LoginFailureKind.Tls, Message: TlsFailureText.Describe(tls));
                 case EndOfStreamException or IOException:
                     return new(LoginFailureKind.Stream);
             }

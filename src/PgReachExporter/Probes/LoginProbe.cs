@@ -28,8 +28,17 @@ internal sealed class LoginProbe : IAsyncDisposable
         _time = time;
         _greeting = greeting;
         _greetingHost = dial is { Count: > 0 } ? dial[0].ToString() : target.Host;
-        _dataSource = PostgresConnector.DataSource(ConnectionString(target, dial), target.Password,
-            tlsHost: dial is { Count: > 0 } && !IPAddress.TryParse(target.Host, out _) ? target.Host : null);
+        var tlsHost = dial is { Count: > 0 } && !IPAddress.TryParse(target.Host, out _) ? target.Host : null;
+        var protocols = TlsClientProtocols.Enabled(target.Tls);
+        _dataSource = PostgresConnector.DataSource(ConnectionString(target, dial), target.Password, tls: options =>
+        {
+            // The TLS probe offers the same versions, so the login fails where the probe says why.
+            options.EnabledSslProtocols = protocols;
+            if (tlsHost is not null)
+            {
+                options.TargetHost = tlsHost;
+            }
+        });
     }
 
     /// <summary>The connection string; with <paramref name="dial"/>, Npgsql's host list is those addresses (IPv6 bare, never split at a colon).</summary>
@@ -39,7 +48,7 @@ internal sealed class LoginProbe : IAsyncDisposable
         Port = target.Port,
         Database = target.Database,
         Username = target.Username,
-        SslMode = target.SslMode,
+        SslMode = PostgresConnector.SslModeFor(target.Host, target.SslMode),
         // libpq's sslrootcert, sslcert, sslkey; "system" is the system store, which is Npgsql's own default.
         RootCertificate = target.Tls.RootCert is { } root && root != TlsDefinition.SystemRoots ? root : null,
         SslCertificate = target.Tls.Cert,

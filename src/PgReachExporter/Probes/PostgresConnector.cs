@@ -1,3 +1,4 @@
+using System.Net.Security;
 using Npgsql;
 using PgReachExporter.Configuration;
 
@@ -10,8 +11,14 @@ namespace PgReachExporter.Probes;
 /// </summary>
 internal static class PostgresConnector
 {
-    /// <param name="tlsHost">The name a server certificate is verified against when the connection string dials an address instead.</param>
-    public static NpgsqlDataSource DataSource(string connectionString, PasswordSource password, bool arrays = false, string? tlsHost = null)
+    /// <summary>
+    /// The sslmode Npgsql is given: libpq ignores sslmode on a Unix socket (there is no TLS there), while Npgsql would
+    /// fail a verify-full connection over one, so a socket connects without it.
+    /// </summary>
+    public static SslMode SslModeFor(string host, SslMode mode) => host.StartsWith('/') ? SslMode.Disable : mode;
+
+    /// <param name="tls">Changes to the TLS handshake's options the connection string cannot express (version limits, the name to verify).</param>
+    public static NpgsqlDataSource DataSource(string connectionString, PasswordSource password, bool arrays = false, Action<SslClientAuthenticationOptions>? tls = null)
     {
         var builder = new NpgsqlSlimDataSourceBuilder(connectionString);
         // Loading the server's types would add catalog queries to every connection.
@@ -22,9 +29,9 @@ internal static class PostgresConnector
         }
 
         builder.EnableTransportSecurity();
-        if (tlsHost is not null)
+        if (tls is not null)
         {
-            builder.UseSslClientAuthenticationOptionsCallback(options => options.TargetHost = tlsHost);
+            builder.UseSslClientAuthenticationOptionsCallback(tls);
         }
 
         builder.EnableIntegratedSecurity();

@@ -84,7 +84,7 @@ internal sealed class TlsProbe(TargetDefinition target, TimeProvider time) : ITa
             var chain = presented.Certificates;
             var observation = new TlsObservation(
                 TlsProbeResult.Handshake, shown, handshake, ProtocolName(tls.SslProtocol), tls.NegotiatedCipherSuite.ToString(),
-                [.. chain.Select(Summarise)], Judge(chain), direct, null);
+                [.. chain.Select(TlsChainJudge.Summarise)], TlsChainJudge.Judge(target, chain, time.GetUtcNow()), direct, null);
             await CloseAsync(tls).ConfigureAwait(false);
             return observation;
         }
@@ -118,8 +118,8 @@ internal sealed class TlsProbe(TargetDefinition target, TimeProvider time) : ITa
     {
         // libpq sends SNI for host names only, never for an IP address.
         TargetHost = IPAddress.TryParse(target.Host, out _) ? "" : target.Host,
-        // libpq's default ssl_min_protocol_version is TLSv1.2; it allows up to the newest version.
-        EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+        // libpq's ssl_min_protocol_version (TLSv1.2 by default) to ssl_max_protocol_version (by default the newest).
+        EnabledSslProtocols = TlsClientProtocols.Enabled(target.Tls),
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
         ClientCertificates = clientCertificate is null ? null : [clientCertificate],
         ApplicationProtocols = direct ? [new SslApplicationProtocol("postgresql"u8.ToArray())] : null,
@@ -159,131 +159,9 @@ internal sealed class TlsProbe(TargetDefinition target, TimeProvider time) : ITa
         }
     }
 
-    private TlsJudgement Judge(IReadOnlyList<X509Certificate2> chain)
-    {
-        var now = time.GetUtcNow();
-        var root = EffectiveRootCert();
-        var verifiesChain = target.SslMode is SslMode.VerifyCA or SslMode.VerifyFull || (target.SslMode == SslMode.Require && root is not null);
-        var verifiesName = target.SslMode == SslMode.VerifyFull;
-        if (chain.Count == 0)
-        {
-            return new(verifiesChain, verifiesName, verifiesChain ? TlsTrust.Untrusted : TlsTrust.NotVerified, "the server presented no certificate", false, false, false);
-        }
+    private static TlsProbeResult Classify(Exception ex) => TlsFailureText.Classify(Describe(ex));
 
-        var leaf = chain[0];
-        var (trust, problem) = verifiesChain ? Verify(chain, root, now) : (TlsTrust.NotVerified, null);
-        var summary = Summarise(leaf);
-        var names = TlsHostName.Matches(target.Host, leaf.GetNameInfo(X509NameType.SimpleName, forIssuer: false), summary.DnsNames, summary.IpAddresses);
-        return new(verifiesChain, verifiesName, trust, problem, names,
-            chain.Any(c => c.NotAfter.ToUniversalTime() < now.UtcDateTime),
-            chain.Any(c => c.NotBefore.ToUniversalTime() > now.UtcDateTime));
-    }
-
-    /// <summary>The root file libpq would use: the configured one, else ~/.postgresql/root.crt when it exists.</summary>
-    private string? EffectiveRootCert()
-    {
-        if (target.Tls.RootCert is { } configured)
-        {
-            return configured;
-        }
-
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        var fallback = Path.Combine(home, ".postgresql", "root.crt");
-        return home.Length > 0 && File.Exists(fallback) ? fallback : null;
-    }
-
-    private static (TlsTrust, string?) Verify(IReadOnlyList<X509Certificate2> chain, string? root, DateTimeOffset now)
-    {
-        if (root is null)
-        {
-            return (TlsTrust.Untrusted, "no root certificate to verify against: set SslRootCert (libpq's sslrootcert); ~/.postgresql/root.crt does not exist");
-        }
-
-        using var builder = new X509Chain();
-        builder.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        // Validity dates are judged on their own (expired, not yet valid), so that trust says only whether the chain reaches the root.
-        builder.ChainPolicy.VerificationFlags = X509VerificationFlags.IgnoreNotTimeValid | X509VerificationFlags.IgnoreCtlNotTimeValid;
-        builder.ChainPolicy.VerificationTime = now.UtcDateTime;
-        builder.ChainPolicy.ExtraStore.AddRange(chain.Skip(1).ToArray());
-        var roots = new X509Certificate2Collection();
-        if (root != TlsDefinition.SystemRoots)
-        {
-            try
-            {
-                roots.ImportFromPemFile(root);
-            }
-            catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
-            {
-                return (TlsTrust.Untrusted, $"the root certificate file {root} cannot be read: {ex.Message}");
-            }
-
-            if (roots.Count == 0)
-            {
-                return (TlsTrust.Untrusted, $"the root certificate file {root} holds no PEM certificate");
-            }
-
-            builder.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            builder.ChainPolicy.CustomTrustStore.AddRange(roots);
-        }
-
-        try
-        {
-            if (builder.Build(chain[0]))
-            {
-                return (TlsTrust.Trusted, null);
-            }
-
-            var top = builder.ChainElements.Count > 0 ? builder.ChainElements[^1].Certificate : chain[0];
-            var where = root == TlsDefinition.SystemRoots ? "the system's trusted roots" : $"the roots in {root}";
-            var status = string.Join("; ", builder.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0).Distinct());
-            return (TlsTrust.Untrusted, $"the chain ends at \"{top.Issuer}\", which is not among {where}" + (status.Length > 0 ? $" ({status})" : ""));
-        }
-        finally
-        {
-            foreach (var element in builder.ChainElements)
-            {
-                element.Certificate.Dispose();
-            }
-
-            foreach (var certificate in roots)
-            {
-                certificate.Dispose();
-            }
-        }
-    }
-
-    private static TlsCertificate Summarise(X509Certificate2 certificate)
-    {
-        var dns = ImmutableArray.CreateBuilder<string>();
-        var ips = ImmutableArray.CreateBuilder<string>();
-        foreach (var extension in certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>())
-        {
-            dns.AddRange(extension.EnumerateDnsNames());
-            ips.AddRange(extension.EnumerateIPAddresses().Select(a => a.ToString()));
-        }
-
-        return new TlsCertificate(certificate.Subject, certificate.Issuer,
-            new DateTimeOffset(certificate.NotBefore.ToUniversalTime()), new DateTimeOffset(certificate.NotAfter.ToUniversalTime()),
-            dns.ToImmutable(), ips.ToImmutable(), certificate.SerialNumber);
-    }
-
-    private static TlsProbeResult Classify(Exception ex)
-    {
-        var text = Describe(ex);
-        return TlsFailureText.Classify(text);
-    }
-
-    /// <summary>The innermost message of a handshake failure: OpenSSL's own words, e.g. "tlsv1 alert protocol version".</summary>
-    private static string Describe(Exception ex)
-    {
-        var messages = new List<string>();
-        for (var e = ex; e is not null; e = e.InnerException)
-        {
-            messages.Add(e.Message);
-        }
-
-        return string.Join(": ", messages.Where(m => !m.Contains("see inner exception", StringComparison.OrdinalIgnoreCase)).Distinct());
-    }
+    private static string Describe(Exception ex) => TlsFailureText.Describe(ex);
 
     private static string ProtocolName(SslProtocols protocol) => protocol switch
     {

@@ -1,9 +1,10 @@
-using System.Net;
+using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using PgReachExporter.Configuration;
 using PgReachExporter.Diagnosis;
 using PgReachExporter.HostSignals;
+using PgReachExporter.IntegrationTests.Agent;
 using PgReachExporter.IntegrationTests.Infrastructure;
 using PgReachExporter.Observations;
 using PgReachExporter.Scheduling;
@@ -13,29 +14,31 @@ namespace PgReachExporter.IntegrationTests.Tls;
 
 /// <summary>
 /// The TLS layer on real clusters with certificates the test makes: each failure an engineer would otherwise find with
-/// <c>openssl s_client -starttls postgres</c> is named by its own cause, with the certificate's facts as evidence.
+/// <c>openssl s_client -starttls postgres</c> is named by its own cause, with the certificate's facts as evidence. The
+/// scenario servers are shared by the class (<see cref="TlsScenarioClusters"/>); a test that changes a server makes its own.
 /// </summary>
 [Collection(PostgreSqlCollection.Name)]
-public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
+public sealed class TlsLayerTests(ClusterFixture clusters, TlsScenarioClusters scenarios) : IClassFixture<TlsScenarioClusters>, IDisposable
 {
-    private const string Password = "tls-test-secret";
-    private readonly TestPki _pki = TestPki.Create("tls");
+    private const string Password = TlsScenarioClusters.Password;
+    private readonly TestPki _pki = TestPki.Create("tls-own");
 
     public void Dispose() => _pki.Dispose();
+
+    private string CaFile => scenarios.Pki.CaFile;
 
     [Theory]
     [MemberData(nameof(Majors))]
     public async Task A_trusted_certificate_for_the_dialled_address_passes_verify_full_and_is_read_off_the_handshake(int major)
     {
-        var (cert, key, certificate) = _pki.IssueServer($"{Guid.NewGuid():N}-good");
-        await using var cluster = await StartAsync(major, TestPki.ServerSettings(cert, key));
+        var servers = await scenarios.ForAsync(major);
 
-        var record = await RunOnceAsync(Target(cluster, SslMode.VerifyFull, _pki.CaFile));
+        var record = await RunOnceAsync(Target(servers.Valid, SslMode.VerifyFull, CaFile));
 
         var tls = Assert.IsType<TlsObservation>(record.Cycle.Find<TlsObservation>());
         Assert.Equal(TlsProbeResult.Handshake, tls.Result);
-        Assert.StartsWith("TLSv1.", tls.Protocol);
-        Assert.Equal(certificate.NotAfter.ToUniversalTime(), tls.EarliestExpiry!.Value.UtcDateTime, TimeSpan.FromSeconds(1));
+        Assert.Equal("TLSv1.3", tls.Protocol);
+        Assert.Equal(servers.ValidCertificate.NotAfter.ToUniversalTime(), tls.EarliestExpiry!.Value.UtcDateTime, TimeSpan.FromSeconds(1));
         Assert.Equal(TlsTrust.Trusted, tls.Judgement!.Trust);
         Assert.True(tls.Judgement.NameMatches);
         Assert.Equal(LoginResult.Ok, record.Cycle.Login.Result);
@@ -52,17 +55,16 @@ public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
     [MemberData(nameof(Majors))]
     public async Task An_expired_certificate_is_named_critical_for_verify_full_and_a_warning_for_prefer(int major)
     {
-        var (cert, key, _) = _pki.IssueServer($"{Guid.NewGuid():N}-expired", notBefore: DateTimeOffset.UtcNow.AddDays(-30), notAfter: DateTimeOffset.UtcNow.AddDays(-2));
-        await using var cluster = await StartAsync(major, TestPki.ServerSettings(cert, key));
+        var servers = await scenarios.ForAsync(major);
 
-        var verifying = await RunOnceAsync(Target(cluster, SslMode.VerifyFull, _pki.CaFile));
+        var verifying = await RunOnceAsync(Target(servers.Expired, SslMode.VerifyFull, CaFile));
         var finding = Finding(verifying, "tls_certificate_expired");
         Assert.Equal(Severity.Critical, finding.Severity);
         Assert.Contains(finding.Evidence, e => e.Contains("expired", StringComparison.Ordinal) && e.Contains("days ago", StringComparison.Ordinal));
         Assert.NotEqual(LoginResult.Ok, verifying.Cycle.Login.Result);
         Assert.DoesNotContain("login_error", Causes(verifying));
 
-        var preferring = await RunOnceAsync(Target(cluster, SslMode.Prefer, rootCert: null));
+        var preferring = await RunOnceAsync(Target(servers.Expired, SslMode.Prefer, rootCert: null));
         Assert.Equal(Severity.Warning, Finding(preferring, "tls_certificate_expired").Severity);
         Assert.Equal(LoginResult.Ok, preferring.Cycle.Login.Result);
     }
@@ -71,10 +73,9 @@ public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
     [MemberData(nameof(Majors))]
     public async Task A_certificate_not_valid_yet_is_named_with_its_start_and_this_hosts_clock(int major)
     {
-        var (cert, key, _) = _pki.IssueServer($"{Guid.NewGuid():N}-future", notBefore: DateTimeOffset.UtcNow.AddDays(3), notAfter: DateTimeOffset.UtcNow.AddDays(60));
-        await using var cluster = await StartAsync(major, TestPki.ServerSettings(cert, key));
+        var servers = await scenarios.ForAsync(major);
 
-        var record = await RunOnceAsync(Target(cluster, SslMode.VerifyCA, _pki.CaFile));
+        var record = await RunOnceAsync(Target(servers.NotYetValid, SslMode.VerifyCA, CaFile));
 
         var finding = Finding(record, "tls_certificate_not_yet_valid");
         Assert.Equal(Severity.Critical, finding.Severity);
@@ -82,32 +83,13 @@ public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
         Assert.NotEqual(LoginResult.Ok, record.Cycle.Login.Result);
     }
 
-    [Fact]
-    public async Task Diagnose_names_an_expired_certificate_as_the_agent_does_and_exits_1()
-    {
-        var (cert, key, _) = _pki.IssueServer($"{Guid.NewGuid():N}-diagnose", notBefore: DateTimeOffset.UtcNow.AddDays(-30), notAfter: DateTimeOffset.UtcNow.AddDays(-1));
-        await using var cluster = await StartAsync(null, TestPki.ServerSettings(cert, key));
-
-        var run = await Diagnosis.DiagnoseProcess.RunAsync(
-            [$"postgresql://app@127.0.0.1:{cluster.Port}/postgres?sslmode=verify-full&sslrootcert={_pki.CaFile}", "--timeout", "3s"],
-            new Dictionary<string, string> { ["PGPASSWORD"] = Password });
-
-        Assert.True(run.ExitCode == 1, run.ToString());
-        Assert.Contains("tls_certificate_expired", run.Stdout, StringComparison.Ordinal);
-        Assert.Matches(@"tls\s+127\.0\.0\.1:\d+\s+handshake", run.Stdout);
-        Assert.Contains("issued by \"CN=PgReach tls CA\"", run.Stdout, StringComparison.Ordinal);
-        Assert.DoesNotContain(Password, run.Stdout + run.Stderr, StringComparison.Ordinal);
-    }
-
     [Theory]
     [MemberData(nameof(Majors))]
     public async Task A_certificate_from_another_authority_is_untrusted_and_the_evidence_names_its_issuer(int major)
     {
-        var (cert, key, _) = _pki.IssueServer($"{Guid.NewGuid():N}-other-ca");
-        await using var cluster = await StartAsync(major, TestPki.ServerSettings(cert, key));
-        using var otherAuthority = TestPki.Create("rotated");
+        var servers = await scenarios.ForAsync(major);
 
-        var record = await RunOnceAsync(Target(cluster, SslMode.VerifyCA, otherAuthority.CaFile));
+        var record = await RunOnceAsync(Target(servers.Valid, SslMode.VerifyCA, scenarios.OtherAuthority.CaFile));
 
         var finding = Finding(record, "tls_certificate_untrusted");
         Assert.Equal(Severity.Critical, finding.Severity);
@@ -119,16 +101,15 @@ public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
     [MemberData(nameof(Majors))]
     public async Task A_certificate_without_the_dialled_name_fails_verify_full_and_the_evidence_lists_its_names(int major)
     {
-        var (cert, key, _) = _pki.IssueServer($"{Guid.NewGuid():N}-wrong-name", commonName: "db.internal.example", dnsNames: ["db.internal.example"], addresses: []);
-        await using var cluster = await StartAsync(major, TestPki.ServerSettings(cert, key));
+        var servers = await scenarios.ForAsync(major);
 
-        var full = await RunOnceAsync(Target(cluster, SslMode.VerifyFull, _pki.CaFile));
+        var full = await RunOnceAsync(Target(servers.WrongName, SslMode.VerifyFull, CaFile));
         var finding = Finding(full, "tls_hostname_mismatch");
         Assert.Equal(Severity.Critical, finding.Severity);
         Assert.Contains(finding.Evidence, e => e.Contains("db.internal.example", StringComparison.Ordinal) && e.Contains("127.0.0.1", StringComparison.Ordinal));
 
         // verify-ca does not compare names: the same server is fine for it.
-        var ca = await RunOnceAsync(Target(cluster, SslMode.VerifyCA, _pki.CaFile));
+        var ca = await RunOnceAsync(Target(servers.WrongName, SslMode.VerifyCA, CaFile));
         Assert.Equal(["ok"], Causes(ca));
     }
 
@@ -136,15 +117,15 @@ public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
     [MemberData(nameof(Majors))]
     public async Task A_server_with_ssl_off_is_named_when_the_client_requires_tls(int major)
     {
-        await using var cluster = await StartAsync(major, new Dictionary<string, string> { ["ssl"] = "off" });
+        var servers = await scenarios.ForAsync(major);
 
-        var record = await RunOnceAsync(Target(cluster, SslMode.Require, rootCert: null));
+        var record = await RunOnceAsync(Target(servers.SslOff, SslMode.Require, rootCert: null));
 
         Assert.Equal(TlsProbeResult.ServerRefused, record.Cycle.Find<TlsObservation>()!.Result);
         Assert.Equal(Severity.Critical, Finding(record, "tls_unsupported_by_server").Severity);
 
         // With the server's own view, the evidence carries the setting itself.
-        var withServer = await RunOnceAsync(Target(cluster, SslMode.Require, rootCert: null) with { Monitoring = Monitoring(cluster) });
+        var withServer = await RunOnceAsync(Target(servers.SslOff, SslMode.Require, rootCert: null) with { Monitoring = Monitoring(servers.SslOff) });
         Assert.Contains("server: ssl = off (SHOW ssl)", Finding(withServer, "tls_unsupported_by_server").Evidence);
     }
 
@@ -152,22 +133,22 @@ public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
     [MemberData(nameof(Majors))]
     public async Task A_plain_login_refused_by_hostssl_only_rules_says_it_lacked_tls_and_a_tls_login_gets_in(int major)
     {
-        var (cert, key, _) = _pki.IssueServer($"{Guid.NewGuid():N}-hostssl");
-        await using var cluster = await StartAsync(major, TestPki.ServerSettings(cert, key), ["hostssl all all 127.0.0.1/32 scram-sha-256"]);
+        var servers = await scenarios.ForAsync(major);
+        var sslOnly = Target(servers.Valid, SslMode.Disable, rootCert: null) with { Username = TlsScenarioClusters.SslOnly };
 
         // PostgreSQL answers "no pg_hba.conf entry ..., no encryption": the same words as for a client no line names.
-        var plain = await RunOnceAsync(Target(cluster, SslMode.Disable, rootCert: null) with { Tls = new TlsDefinition { Probe = true } });
+        var plain = await RunOnceAsync(sslOnly with { Tls = new TlsDefinition { Probe = true } });
         Assert.Equal(LoginResult.NoHbaEntry, plain.Cycle.Login.Result);
         Assert.Contains(Finding(plain, "hba_no_entry").Evidence, e => e.Contains("without TLS", StringComparison.Ordinal) && e.Contains("server offers TLS", StringComparison.Ordinal));
 
         // With the rules in force the agent judges this very connection (from its source address): only hostssl admits it.
-        var judged = await RunOnceAsync(Target(cluster, SslMode.Disable, rootCert: null) with { Monitoring = Monitoring(cluster) });
+        var judged = await RunOnceAsync(sslOnly with { Monitoring = Monitoring(servers.Valid) });
         var required = Finding(judged, "tls_required_by_server");
         Assert.Equal(Severity.Critical, required.Severity);
-        Assert.Contains(required.Evidence, e => e.Contains("(hostssl) admits app from 127.0.0.1 to postgres only over TLS", StringComparison.Ordinal));
+        Assert.Contains(required.Evidence, e => e.Contains("(hostssl) admits ssluser from 127.0.0.1 to postgres only over TLS", StringComparison.Ordinal));
         Assert.DoesNotContain("hba_no_entry", Causes(judged));
 
-        var encrypted = await RunOnceAsync(Target(cluster, SslMode.Require, rootCert: null));
+        var encrypted = await RunOnceAsync(sslOnly with { SslMode = SslMode.Require });
         Assert.Equal(["ok"], Causes(encrypted));
     }
 
@@ -175,30 +156,21 @@ public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
     [MemberData(nameof(Majors))]
     public async Task A_server_that_requires_a_client_certificate_is_named_without_one_and_admits_with_one(int major)
     {
-        var (cert, key, _) = _pki.IssueServer($"{Guid.NewGuid():N}-clientcert");
-        await using var cluster = await StartAsync(major, TestPki.ServerSettings(cert, key, _pki.CaFile),
-            ["hostssl all all 127.0.0.1/32 scram-sha-256 clientcert=verify-full"]);
+        var servers = await scenarios.ForAsync(major);
+        var certUser = Target(servers.Valid, SslMode.VerifyFull, CaFile) with { Username = TlsScenarioClusters.CertUser };
 
         // The server asks for a certificate in the handshake but decides at the pg_hba line: the login says so.
-        var without = await RunOnceAsync(Target(cluster, SslMode.VerifyFull, _pki.CaFile));
+        var without = await RunOnceAsync(certUser);
         Assert.Equal(LoginResult.ClientCertificateRejected, without.Cycle.Login.Result);
         Assert.Equal(Severity.Critical, Finding(without, "tls_client_certificate_required_or_rejected").Severity);
 
-        // A certificate from an authority the server does not trust ends the handshake itself.
-        using var stranger = TestPki.Create("stranger");
-        var (strangerCert, strangerKey, _) = stranger.IssueClient("stranger-client", "app");
-        var untrusted = await RunOnceAsync(Target(cluster, SslMode.VerifyFull, _pki.CaFile) with
-        {
-            Tls = new TlsDefinition { RootCert = _pki.CaFile, Cert = strangerCert, Key = strangerKey },
-        });
+        // A certificate from an authority the server does not trust ends the handshake itself (a TLS 1.3 alert after it,
+        // which the login reads as a broken stream: the probe says why).
+        var untrusted = await RunOnceAsync(certUser with { Tls = new TlsDefinition { RootCert = CaFile, Cert = servers.StrangerCert, Key = servers.StrangerKey } });
         Assert.Equal(TlsProbeResult.ClientCertificateRejected, untrusted.Cycle.Find<TlsObservation>()!.Result);
         Assert.Equal(Severity.Critical, Finding(untrusted, "tls_client_certificate_required_or_rejected").Severity);
 
-        var (clientCert, clientKey, _) = _pki.IssueClient($"{Guid.NewGuid():N}-app-client", "app");
-        var with = await RunOnceAsync(Target(cluster, SslMode.VerifyFull, _pki.CaFile) with
-        {
-            Tls = new TlsDefinition { RootCert = _pki.CaFile, Cert = clientCert, Key = clientKey },
-        });
+        var with = await RunOnceAsync(certUser with { Tls = new TlsDefinition { RootCert = CaFile, Cert = servers.ClientCert, Key = servers.ClientKey } });
         Assert.Equal(TlsProbeResult.Handshake, with.Cycle.Find<TlsObservation>()!.Result);
         Assert.Equal(LoginResult.Ok, with.Cycle.Login.Result);
         Assert.Equal(["ok"], Causes(with));
@@ -208,10 +180,9 @@ public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
     [MemberData(nameof(Majors))]
     public async Task A_certificate_inside_the_warning_window_is_a_warning_while_logins_still_work(int major)
     {
-        var (cert, key, _) = _pki.IssueServer($"{Guid.NewGuid():N}-expiring", notAfter: DateTimeOffset.UtcNow.AddDays(5));
-        await using var cluster = await StartAsync(major, TestPki.ServerSettings(cert, key));
+        var servers = await scenarios.ForAsync(major);
 
-        var record = await RunOnceAsync(Target(cluster, SslMode.VerifyFull, _pki.CaFile));
+        var record = await RunOnceAsync(Target(servers.Expiring, SslMode.VerifyFull, CaFile));
 
         var finding = Finding(record, "tls_certificate_expiring");
         Assert.Equal(Severity.Warning, finding.Severity);
@@ -222,55 +193,146 @@ public sealed class TlsLayerTests(ClusterFixture clusters) : IDisposable
 
     [Theory]
     [MemberData(nameof(Majors))]
-    public async Task Versions_that_do_not_overlap_are_a_protocol_mismatch(int major)
+    public async Task Versions_that_do_not_overlap_are_a_protocol_mismatch_that_names_both_sides(int major)
     {
-        var (cert, key, _) = _pki.IssueServer($"{Guid.NewGuid():N}-old-protocol");
-        var settings = TestPki.ServerSettings(cert, key);
-        settings["ssl_min_protocol_version"] = "TLSv1";
-        settings["ssl_max_protocol_version"] = "TLSv1.1";
-        await using var cluster = await StartAsync(major, settings);
+        var servers = await scenarios.ForAsync(major);
 
-        var record = await RunOnceAsync(Target(cluster, SslMode.Require, rootCert: null));
+        // libpq's defaults (TLSv1.2 to the newest) reach the TLSv1.3-only server; the other test cases show that.
+        // A client limited to TLSv1.2 (ssl_max_protocol_version) gets no version in common: the probe and the login agree.
+        var limited = await RunOnceAsync(Target(servers.Valid, SslMode.Require, rootCert: null) with
+        {
+            Tls = new TlsDefinition { MaxProtocol = TlsProtocolVersion.Tls12 },
+            Monitoring = Monitoring(servers.Valid),
+        });
+        Assert.Equal(TlsProbeResult.ProtocolMismatch, limited.Cycle.Find<TlsObservation>()!.Result);
+        Assert.Equal(LoginResult.TlsProtocolMismatch, limited.Cycle.Login.Result);
+        var finding = Assert.Single(limited.Verdict!.Findings, f => f.Layer == DiagnosisLayer.Tls);
+        Assert.Equal(("tls_protocol_mismatch", Severity.Critical), (finding.Cause.Label, finding.Severity));
+        Assert.Contains("server allows TLSv1.3 to the newest (ssl_min_protocol_version, ssl_max_protocol_version)", finding.Evidence);
+        Assert.Contains("the server's ssl_min_protocol_version TLSv1.3 is newer than the newest version the client offers, TLSv1.2", finding.Evidence);
+        Assert.Contains("client allows TLSv1.2 to TLSv1.2 (the target's SslMinProtocolVersion, SslMaxProtocolVersion)", finding.Evidence);
+        Assert.Contains(finding.Evidence, e => e.Contains("protocol version", StringComparison.Ordinal));
 
-        Assert.Equal(TlsProbeResult.ProtocolMismatch, record.Cycle.Find<TlsObservation>()!.Result);
-        Assert.Equal(Severity.Critical, Finding(record, "tls_protocol_mismatch").Severity);
-
-        var withServer = await RunOnceAsync(Target(cluster, SslMode.Require, rootCert: null) with { Monitoring = Monitoring(cluster) });
-        Assert.Contains(Finding(withServer, "tls_protocol_mismatch").Evidence, e => e.StartsWith("server allows TLSv1 to TLSv1.1", StringComparison.Ordinal));
+        // The reverse: a server that allows at most TLSv1.2, a client whose minimum is TLSv1.3.
+        var reverse = await RunOnceAsync(Target(servers.WrongName, SslMode.Require, rootCert: null) with
+        {
+            Tls = new TlsDefinition { MinProtocol = TlsProtocolVersion.Tls13 },
+            Monitoring = Monitoring(servers.WrongName),
+        });
+        Assert.Equal(LoginResult.TlsProtocolMismatch, reverse.Cycle.Login.Result);
+        Assert.Contains("the server's ssl_max_protocol_version TLSv1.2 is older than the oldest version the client offers, TLSv1.3",
+            Finding(reverse, "tls_protocol_mismatch").Evidence);
     }
 
-    [Fact]
-    public async Task The_agent_exports_the_earliest_expiry_the_handshake_and_the_expiring_cause_and_drops_them_with_the_target()
+    [Theory]
+    [MemberData(nameof(Majors))]
+    public async Task Every_scenario_is_named_alike_by_metrics_the_api_and_diagnose_and_its_series_go_with_it(int major)
     {
-        var (cert, key, certificate) = _pki.IssueServer($"{Guid.NewGuid():N}-agent", notAfter: DateTimeOffset.UtcNow.AddDays(6));
-        await using var cluster = await StartAsync(null, TestPki.ServerSettings(cert, key));
-        var target = Agent.RunningAgent.Target("tls-agent", "127.0.0.1", cluster.Port, password: Password, sslMode: "VerifyFull", timeout: "2s", interval: "3s");
-        target["SslRootCert"] = _pki.CaFile;
-        await using var agent = await Agent.RunningAgent.StartAsync(Agent.RunningAgent.Config(target));
+        var servers = await scenarios.ForAsync(major);
+        var scenarioList = Scenarios(servers);
+        await using var agent = await RunningAgent.StartAsync(RunningAgent.Config([.. scenarioList.Select(s => s.Target)]));
 
-        var scrape = await agent.WaitForAsync(s => s.Value("pgreach_diagnosis", "target=tls-agent", "cause=tls_certificate_expiring") == 1,
-            TimeSpan.FromSeconds(20), "the expiring certificate's cause");
+        // The monitoring connection's view runs on its own loop: the file's expiry may come a moment after the first verdicts.
+        var scrape = await agent.WaitForAsync(s => scenarioList.All(x => s.Value("pgreach_diagnosis", $"target={x.Name}", $"cause={x.Cause}") == 1)
+            && s.Value("pgreach_tls_certificate_file_expiry_timestamp_seconds", "target=tls-valid") is not null,
+            TimeSpan.FromSeconds(30), "every scenario's cause and the certificate file's expiry");
 
-        Assert.Equal(new DateTimeOffset(certificate.NotAfter.ToUniversalTime()).ToUnixTimeSeconds(),
-            scrape.Value("pgreach_tls_certificate_expiry_timestamp_seconds", "target=tls-agent"));
-        var info = Assert.Single(scrape.Find("pgreach_tls_info", "target=tls-agent"));
-        Assert.StartsWith("TLSv1.", info["version"]);
-        Assert.Equal("CN=localhost", info["subject"]);
-        Assert.Equal("CN=PgReach tls CA", info["issuer"]);
-        Assert.True(scrape.Value("pgreach_tls_handshake_duration_seconds", "target=tls-agent") > 0);
-        Assert.Equal("ok", scrape.Current("pgreach_login_result", "target=tls-agent"));
+        foreach (var (name, _, cause, reachable) in scenarioList)
+        {
+            Assert.True((reachable ? 1 : 0) == scrape.Value("pgreach_up", $"target={name}"), $"{name}: pgreach_up");
+            var handshake = cause is not ("tls_unsupported_by_server" or "tls_protocol_mismatch");
+            Assert.True(handshake == (scrape.Value("pgreach_tls_certificate_expiry_timestamp_seconds", $"target={name}") is not null), $"{name}: expiry series");
+            Assert.True(handshake == scrape.Find("pgreach_tls_info", $"target={name}").Any(), $"{name}: pgreach_tls_info");
+            Assert.True(scrape.Value("pgreach_tls_handshake_duration_seconds", $"target={name}") >= 0, $"{name}: handshake duration");
+        }
+
+        Assert.Equal(new DateTimeOffset(servers.ValidCertificate.NotAfter.ToUniversalTime()).ToUnixTimeSeconds(),
+            scrape.Value("pgreach_tls_certificate_expiry_timestamp_seconds", "target=tls-valid"));
+        Assert.Equal(new DateTimeOffset(servers.ValidCertificate.NotAfter.ToUniversalTime()).ToUnixTimeSeconds(),
+            scrape.Value("pgreach_tls_certificate_file_expiry_timestamp_seconds", "target=tls-valid"));
+        Assert.Equal(["CN=localhost", "CN=PgReach tls CA", "TLSv1.3"],
+            [.. scrape.Find("pgreach_tls_info", "target=tls-valid").Select(i => new[] { i["subject"], i["issuer"], i["version"] }).Single()!]);
+        Assert.Equal("tls_protocol_mismatch", scrape.Current("pgreach_login_result", "target=tls-protocol"));
         Assert.DoesNotContain(Password, scrape.Text, StringComparison.Ordinal);
 
-        var api = await agent.Http.GetStringAsync("/api/targets");
-        Assert.Contains("\"cause\": \"tls_certificate_expiring\"", api, StringComparison.Ordinal);
-        Assert.Contains("\"step\": \"tls\"", api, StringComparison.Ordinal);
-        Assert.DoesNotContain(Password, api, StringComparison.Ordinal);
+        // The API: each target's findings name its cause, and its steps show the TLS probe.
+        var api = await agent.WaitForTargetsAsync(root => scenarioList.All(x => Causes(root, x.Name).Contains(x.Cause)), TimeSpan.FromSeconds(10));
+        foreach (var (name, _, cause, reachable) in scenarioList)
+        {
+            var target = TargetOf(api, name);
+            Assert.Equal(reachable, target.GetProperty("reachable").GetBoolean());
+            Assert.Contains(target.GetProperty("probes").EnumerateArray(), p => p.GetProperty("step").GetString() == "tls");
+        }
 
-        await File.WriteAllTextAsync(agent.ConfigFile, System.Text.Json.JsonSerializer.Serialize(Agent.RunningAgent.Config(
-            Agent.RunningAgent.Target("other", "127.0.0.1", cluster.Port, password: Password, sslMode: "Disable"))));
-        await agent.WaitForAsync(s => !s.Find("pgreach_tls_info", "target=tls-agent").Any()
-            && s.Value("pgreach_tls_certificate_expiry_timestamp_seconds", "target=tls-agent") is null, TimeSpan.FromSeconds(20), "the removed target's TLS series gone");
+        Assert.DoesNotContain(Password, api.GetRawText(), StringComparison.Ordinal);
+
+        // diagnose, as a person would run it against the same configuration: the same cause, exit 1 when unreachable.
+        var runs = await Task.WhenAll(scenarioList.Select(x => DiagnoseAsync(agent.ConfigFile, x.Name)));
+        foreach (var ((name, _, cause, reachable), run) in scenarioList.Zip(runs))
+        {
+            Assert.True(run.ExitCode == (reachable ? 0 : 1), $"{name}: {run}");
+            using var report = JsonDocument.Parse(run.Stdout);
+            Assert.Contains(cause, report.RootElement.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("cause").GetString()));
+            Assert.DoesNotContain(Password, run.Stdout + run.Stderr, StringComparison.Ordinal);
+        }
+
+        // Removed targets take their TLS series and their causes with them.
+        await File.WriteAllTextAsync(agent.ConfigFile, JsonSerializer.Serialize(RunningAgent.Config(
+            RunningAgent.Target("other", "127.0.0.1", servers.SslOff.Port, password: Password))));
+        await agent.WaitForAsync(s => !s.Samples.Any(x => x.Name.StartsWith("pgreach_", StringComparison.Ordinal) && x["target"]?.StartsWith("tls-", StringComparison.Ordinal) == true),
+            TimeSpan.FromSeconds(20), "every series of the removed targets gone");
     }
+
+    /// <summary>One target per scenario: its name, its configuration, the cause the agent must name, whether it logs in.</summary>
+    private IReadOnlyList<(string Name, Dictionary<string, object?> Target, string Cause, bool Reachable)> Scenarios(TlsScenarioServers servers)
+    {
+        Dictionary<string, object?> On(string name, PostgresCluster cluster, string sslMode, string? root = null, string user = TlsScenarioClusters.App)
+        {
+            var target = RunningAgent.Target(name, "127.0.0.1", cluster.Port, username: user, password: Password, sslMode: sslMode, timeout: "2s", interval: "3s");
+            target["SslRootCert"] = root;
+            return target;
+        }
+
+        var monitored = On("tls-valid", servers.Valid, "VerifyFull", CaFile);
+        monitored["Monitoring"] = MonitoringConfig(servers.Valid);
+        var hostsslOnly = On("tls-hostssl-only", servers.Valid, "Disable", user: TlsScenarioClusters.SslOnly);
+        hostsslOnly["TlsProbe"] = true;
+        hostsslOnly["Monitoring"] = MonitoringConfig(servers.Valid);
+        var protocol = On("tls-protocol", servers.Valid, "Require");
+        protocol["SslMaxProtocolVersion"] = "TLSv1.2";
+        var withCertificate = On("tls-clientcert", servers.Valid, "VerifyFull", CaFile, TlsScenarioClusters.CertUser);
+        withCertificate["SslCert"] = servers.ClientCert;
+        withCertificate["SslKey"] = servers.ClientKey;
+        return
+        [
+            ("tls-valid", monitored, "ok", true),
+            ("tls-expired", On("tls-expired", servers.Expired, "VerifyFull", CaFile), "tls_certificate_expired", false),
+            ("tls-not-yet-valid", On("tls-not-yet-valid", servers.NotYetValid, "VerifyCA", CaFile), "tls_certificate_not_yet_valid", false),
+            ("tls-other-ca", On("tls-other-ca", servers.Valid, "VerifyCA", scenarios.OtherAuthority.CaFile), "tls_certificate_untrusted", false),
+            ("tls-wrong-name", On("tls-wrong-name", servers.WrongName, "VerifyFull", CaFile), "tls_hostname_mismatch", false),
+            ("tls-ssl-off", On("tls-ssl-off", servers.SslOff, "Require"), "tls_unsupported_by_server", false),
+            ("tls-hostssl-only", hostsslOnly, "tls_required_by_server", false),
+            ("tls-protocol", protocol, "tls_protocol_mismatch", false),
+            ("tls-clientcert-missing", On("tls-clientcert-missing", servers.Valid, "VerifyFull", CaFile, TlsScenarioClusters.CertUser),
+                "tls_client_certificate_required_or_rejected", false),
+            ("tls-clientcert", withCertificate, "ok", true),
+            ("tls-expiring", On("tls-expiring", servers.Expiring, "VerifyFull", CaFile), "tls_certificate_expiring", true),
+        ];
+    }
+
+    private static Dictionary<string, object?> MonitoringConfig(PostgresCluster cluster) => new()
+    {
+        ["Uri"] = $"postgresql://{PostgresCluster.Superuser}@/postgres?host={cluster.SocketDirectory}&port={cluster.Port}",
+    };
+
+    private static Task<AgentCommand.Result> DiagnoseAsync(string configFile, string target) =>
+        Diagnosis.DiagnoseProcess.RunAsync(["--config", configFile, target, "--json"]);
+
+    private static JsonElement TargetOf(JsonElement root, string name) =>
+        root.GetProperty("targets").EnumerateArray().Single(t => t.GetProperty("name").GetString() == name);
+
+    private static string?[] Causes(JsonElement root, string name) =>
+        [.. TargetOf(root, name).GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("cause").GetString())];
 
     [Theory]
     [InlineData(17, true)]

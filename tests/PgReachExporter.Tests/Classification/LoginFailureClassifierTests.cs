@@ -29,6 +29,14 @@ public sealed class LoginFailureClassifierTests
     public void Server_errors_are_classified_by_sqlstate_then_message(string sqlState, string message, LoginResult expected) =>
         Assert.Equal(expected, LoginFailureClassifier.FromServerError(sqlState, message));
 
+    [Theory]
+    [InlineData("SSL Handshake failed with OpenSSL error - SSL_ERROR_SSL.: error:0A00042E:SSL routines::tlsv1 alert protocol version", LoginResult.TlsProtocolMismatch)]
+    [InlineData("error:0A000102:SSL routines::unsupported protocol", LoginResult.TlsProtocolMismatch)]
+    [InlineData("error:0A00045C:SSL routines::tlsv13 alert certificate required", LoginResult.ClientCertificateRejected)]
+    [InlineData("The remote certificate is invalid because of errors in the certificate chain: NotTimeValid", LoginResult.TlsFailed)]
+    public void A_failed_handshake_is_told_apart_by_the_alerts_words(string message, LoginResult expected) =>
+        Assert.Equal(expected, LoginFailureClassifier.Classify(new LoginFailure(LoginFailureKind.Tls, Message: message)).Result);
+
     [Fact]
     public void Postgres_exception_uses_its_sqlstate()
     {

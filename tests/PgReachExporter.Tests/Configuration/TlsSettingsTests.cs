@@ -85,4 +85,41 @@ public sealed class TlsSettingsTests : IDisposable
     public void The_monitoring_connection_refuses_tls_files_instead_of_ignoring_them() =>
         Assert.Contains("not supported for the monitoring connection",
             ErrorOf($"\"Host\": \"127.0.0.1\", \"Monitoring\": {{ \"Uri\": \"postgresql://mon@127.0.0.1/postgres?sslrootcert={File("r.crt")}\" }}"));
+
+    [Fact]
+    public void Protocol_limits_are_libpqs_defaults_unless_configured()
+    {
+        var plain = ReadTarget("\"Host\": \"127.0.0.1\"");
+        var fields = ReadTarget("\"Host\": \"127.0.0.1\", \"SslMinProtocolVersion\": \"TLSv1.1\", \"SslMaxProtocolVersion\": \"tlsv1.2\"");
+        var uri = ReadTarget("\"Uri\": \"postgresql://app@127.0.0.1/db?ssl_min_protocol_version=TLSv1.3&ssl_max_protocol_version=\"");
+
+        Assert.Equal((TlsProtocolVersion.Tls12, (TlsProtocolVersion?)null, "TLSv1.2 to TLSv1.3", true),
+            (plain.Tls.MinProtocol, plain.Tls.MaxProtocol, plain.Tls.ProtocolRange, plain.Tls.DefaultProtocols));
+        Assert.Equal((TlsProtocolVersion.Tls11, (TlsProtocolVersion?)TlsProtocolVersion.Tls12, "TLSv1.1 to TLSv1.2"),
+            (fields.Tls.MinProtocol, fields.Tls.MaxProtocol, fields.Tls.ProtocolRange));
+        Assert.Equal((TlsProtocolVersion.Tls13, (TlsProtocolVersion?)null), (uri.Tls.MinProtocol, uri.Tls.MaxProtocol));
+    }
+
+    [Theory]
+    [InlineData("\"SslMinProtocolVersion\": \"1.2\"", "field 'SslMinProtocolVersion': '1.2' is not a TLS version; expected one of TLSv1, TLSv1.1, TLSv1.2, TLSv1.3")]
+    [InlineData("\"SslMaxProtocolVersion\": 1.3", "field 'SslMaxProtocolVersion': '1.3' is not a TLS version")]
+    [InlineData("\"SslMinProtocolVersion\": \"\"", "field 'SslMinProtocolVersion': is empty or null; leave the field out")]
+    [InlineData("\"SslMinProtocolVersion\": \"TLSv1.3\", \"SslMaxProtocolVersion\": \"TLSv1.2\"", "field 'SslMaxProtocolVersion': ssl_max_protocol_version TLSv1.2 is older than ssl_min_protocol_version TLSv1.3")]
+    [InlineData("\"SslMaxProtocolVersion\": \"TLSv1.1\"", "is older than ssl_min_protocol_version TLSv1.2 (libpq's default)")]
+    public void A_wrong_protocol_version_names_the_target_and_the_field(string field, string expected) =>
+        Assert.Contains(expected.StartsWith("field", StringComparison.Ordinal) ? $"target 'db': {expected}" : expected, ErrorOf($"\"Host\": \"127.0.0.1\", {field}"));
+
+    [Fact]
+    public void A_wrong_protocol_version_in_the_uri_names_the_uri()
+    {
+        Assert.Contains("target 'db': field 'Uri': is not a valid libpq URI: it has ssl_min_protocol_version 'TLS1.2'; expected one of TLSv1, TLSv1.1, TLSv1.2, TLSv1.3",
+            ErrorOf("\"Uri\": \"postgresql://app@127.0.0.1/db?ssl_min_protocol_version=TLS1.2\""));
+        Assert.Contains("field 'SslMaxProtocolVersion': is also given by the Uri's ssl_max_protocol_version",
+            ErrorOf("\"Uri\": \"postgresql://app@127.0.0.1/db?ssl_max_protocol_version=TLSv1.2\", \"SslMaxProtocolVersion\": \"TLSv1.2\""));
+    }
+
+    [Fact]
+    public void The_monitoring_connection_refuses_protocol_limits_instead_of_ignoring_them() =>
+        Assert.Contains("not supported for the monitoring connection",
+            ErrorOf("\"Host\": \"127.0.0.1\", \"Monitoring\": { \"Uri\": \"postgresql://mon@127.0.0.1/postgres?ssl_max_protocol_version=TLSv1.2\" }"));
 }

@@ -11,9 +11,14 @@ public sealed class TlsFindingsTests
 {
     private static readonly DateTimeOffset Now = Scenario.Now;
 
-    private static TlsCertificate Certificate(DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null, string[]? dns = null) =>
+    private static TlsCertificate Certificate(DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null, string[]? dns = null, string fingerprint = "AA:01") =>
         new("CN=db1.example", "CN=Provider Root CA 2024", notBefore ?? Now.AddDays(-30), notAfter ?? Now.AddDays(300),
-            [.. dns ?? ["db1.example"]], [], "01");
+            [.. dns ?? ["db1.example"]], [], "01", fingerprint);
+
+    private static Scenario WithFile(Scenario scenario, TlsCertificate onDisk, TlsJudgement? judged = null) => scenario with
+    {
+        Server = Scenario.ServerSays() with { CertificateFile = new ServerCertificateFile(true, "/etc/ssl/db1.crt", [onDisk], judged ?? Judged()) },
+    };
 
     private static TlsObservation Handshake(TlsCertificate leaf, TlsJudgement judgement) =>
         new(TlsProbeResult.Handshake, "10.0.0.5:5432", TimeSpan.FromMilliseconds(3), "TLSv1.3", "TLS_AES_256_GCM_SHA384", [leaf], judgement, false, null);
@@ -122,6 +127,105 @@ public sealed class TlsFindingsTests
     }
 
     [Fact]
+    public void A_protocol_mismatch_names_the_servers_minimum_and_the_clients_limit()
+    {
+        var failed = new TlsObservation(TlsProbeResult.ProtocolMismatch, "10.0.0.5:5432", TimeSpan.FromMilliseconds(2), null, null, [], null, false,
+            "error:0A00042E:SSL routines::tlsv1 alert protocol version");
+        var scenario = With(SslMode.Require, failed, Scenario.Failed(LoginResult.TlsProtocolMismatch));
+        scenario = scenario with
+        {
+            Target = scenario.Target with { Tls = new TlsDefinition { MaxProtocol = TlsProtocolVersion.Tls12 } },
+            Server = Scenario.ServerSays() with { SslMinProtocolVersion = "TLSv1.3", SslMaxProtocolVersion = "" },
+        };
+
+        var finding = Assert.Single(scenario.Diagnose().Findings, f => f.Layer == DiagnosisLayer.Tls);
+
+        Assert.Equal(("tls_protocol_mismatch", Severity.Critical), (finding.Cause.Label, finding.Severity));
+        Assert.Contains("server allows TLSv1.3 to the newest (ssl_min_protocol_version, ssl_max_protocol_version)", finding.Evidence);
+        Assert.Contains("the server's ssl_min_protocol_version TLSv1.3 is newer than the newest version the client offers, TLSv1.2", finding.Evidence);
+        Assert.Contains("client allows TLSv1.2 to TLSv1.2 (the target's SslMinProtocolVersion, SslMaxProtocolVersion)", finding.Evidence);
+    }
+
+    [Fact]
+    public void A_server_maximum_below_the_clients_minimum_is_named_from_that_side()
+    {
+        var failed = new TlsObservation(TlsProbeResult.ProtocolMismatch, "10.0.0.5:5432", TimeSpan.FromMilliseconds(2), null, null, [], null, false, "tlsv1 alert protocol version");
+        var scenario = With(SslMode.Require, failed, Scenario.Failed(LoginResult.TlsProtocolMismatch));
+        scenario = scenario with
+        {
+            Target = scenario.Target with { Tls = new TlsDefinition { MinProtocol = TlsProtocolVersion.Tls13 } },
+            Server = Scenario.ServerSays() with { SslMinProtocolVersion = "TLSv1.2", SslMaxProtocolVersion = "TLSv1.2" },
+        };
+
+        var finding = Assert.Single(scenario.Diagnose().Findings, f => f.Layer == DiagnosisLayer.Tls);
+
+        Assert.Contains("the server's ssl_max_protocol_version TLSv1.2 is older than the oldest version the client offers, TLSv1.3", finding.Evidence);
+        Assert.Contains("client allows TLSv1.3 to TLSv1.3 (the target's SslMinProtocolVersion, SslMaxProtocolVersion)", finding.Evidence);
+    }
+
+    [Fact]
+    public void A_login_that_fails_on_the_version_without_the_probe_is_a_protocol_mismatch_with_the_clients_limits()
+    {
+        var scenario = Scenario.Healthy with
+        {
+            Target = Scenario.Healthy.Target with { SslMode = SslMode.Require, Tls = new TlsDefinition { Probe = false } },
+            Login = Scenario.Failed(LoginResult.TlsProtocolMismatch),
+        };
+
+        var finding = Assert.Single(scenario.Diagnose().Findings, f => f.Layer == DiagnosisLayer.Tls);
+
+        Assert.Equal("tls_protocol_mismatch", finding.Cause.Label);
+        Assert.Contains("client allows TLSv1.2 to TLSv1.3 (libpq's defaults)", finding.Evidence);
+    }
+
+    [Fact]
+    public void The_certificate_on_disk_being_the_presented_one_is_nothing_to_report()
+    {
+        var verdict = WithFile(With(SslMode.VerifyFull, Handshake(Certificate(), Judged())), Certificate()).Diagnose();
+
+        Assert.Equal(["ok"], verdict.Findings.Select(f => f.Cause.Label));
+    }
+
+    [Fact]
+    public void A_renewed_certificate_on_disk_is_a_pending_change_that_names_both_and_is_info_while_it_would_be_accepted()
+    {
+        var renewed = Certificate(notBefore: Now.AddDays(-1), notAfter: Now.AddDays(90), fingerprint: "BB:02");
+        var verdict = WithFile(With(SslMode.VerifyFull, Handshake(Certificate(), Judged())), renewed).Diagnose();
+
+        var finding = Single(verdict, "tls_certificate_change_pending");
+        Assert.Equal(Severity.Info, finding.Severity);
+        Assert.Contains(finding.Evidence, e => e.StartsWith("the server presents \"CN=db1.example\"", StringComparison.Ordinal) && e.Contains("SHA-256 AA:01", StringComparison.Ordinal));
+        Assert.Contains(finding.Evidence, e => e.StartsWith("ssl_cert_file /etc/ssl/db1.crt holds", StringComparison.Ordinal) && e.Contains("SHA-256 BB:02", StringComparison.Ordinal));
+        Assert.Contains("after a reload this target's clients would accept it", finding.Evidence);
+        Assert.Contains("pg_reload_conf()", finding.NextStep, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_file_that_a_reload_would_serve_expiring_or_untrusted_is_a_warning_that_says_so()
+    {
+        var shortLived = Certificate(notAfter: Now.AddDays(2), fingerprint: "CC:03");
+        var verdict = WithFile(With(SslMode.VerifyFull, Handshake(Certificate(), Judged())), shortLived,
+            Judged(trust: TlsTrust.Untrusted, problem: "the chain ends at \"CN=Someone Else\"")).Diagnose();
+
+        var finding = Single(verdict, "tls_certificate_change_pending");
+        Assert.Equal(Severity.Warning, finding.Severity);
+        Assert.Contains(finding.Evidence, e => e.Contains("would present a certificate that expires", StringComparison.Ordinal) && e.Contains("in 2 days", StringComparison.Ordinal));
+        Assert.Contains(finding.Evidence, e => e.Contains("clients with sslmode verify-full would refuse it: the chain ends at \"CN=Someone Else\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(verdict.Findings, f => f.Cause.Label == "tls_certificate_expiring");
+    }
+
+    [Fact]
+    public void Without_a_handshake_the_files_own_expiry_still_warns()
+    {
+        var scenario = Scenario.Healthy with { Target = Scenario.Healthy.Target with { SslMode = SslMode.Disable } };
+        var verdict = WithFile(scenario, Certificate(notAfter: Now.AddDays(5))).Diagnose();
+
+        var finding = Single(verdict, "tls_certificate_expiring");
+        Assert.Contains(finding.Evidence, e => e.StartsWith("ssl_cert_file /etc/ssl/db1.crt holds", StringComparison.Ordinal));
+        Assert.Contains("not compared with the presented certificate: no TLS handshake this cycle", finding.Evidence);
+    }
+
+    [Fact]
     public void A_plain_login_without_an_hba_entry_says_it_lacked_tls()
     {
         var verdict = Scenario.Healthy.WithLogin(LoginResult.NoHbaEntry,
@@ -134,7 +238,7 @@ public sealed class TlsFindingsTests
     public void Every_tls_cause_sits_in_the_tls_layer()
     {
         var tls = DiagnosisCause.All.Where(c => c.Label.StartsWith("tls_", StringComparison.Ordinal)).ToList();
-        Assert.Equal(10, tls.Count);
+        Assert.Equal(11, tls.Count);
         Assert.All(tls, c => Assert.Equal(DiagnosisLayer.Tls, c.Layer));
     }
 }

@@ -13,10 +13,10 @@ public sealed class ServerCheckRegistryTests
     [Fact]
     public void Checks_run_in_one_order_with_unique_names_and_the_remote_log_only_when_asked()
     {
-        var plain = ServerCheckRegistry.For(Target());
-        var reading = ServerCheckRegistry.For(Target() with { Monitoring = Target().Monitoring! with { ReadServerLog = true } });
+        var plain = ServerCheckRegistry.For(Target(), TimeProvider.System);
+        var reading = ServerCheckRegistry.For(Target() with { Monitoring = Target().Monitoring! with { ReadServerLog = true } }, TimeProvider.System);
 
-        Assert.Equal(["settings", "file_settings", "identity", "hba_rules", "hba_reload", "connections", "roles"], plain.Select(c => c.Name));
+        Assert.Equal(["settings", "file_settings", "identity", "hba_rules", "hba_reload", "connections", "roles", "tls_cert_file"], plain.Select(c => c.Name));
         Assert.Equal([.. plain.Select(c => c.Name), "log_remote"], reading.Select(c => c.Name));
         Assert.Equal(reading.Count, reading.Select(c => c.Name).Distinct().Count());
     }
@@ -33,7 +33,7 @@ public sealed class ServerCheckRegistryTests
         writer.ViewCompleted(target, view);
         var text = await scrape.ScrapeAsync();
 
-        Assert.Equal([.. ServerCheckRegistry.For(target).Select(c => c.Name), "replication_slots"], view.CheckResults.Select(c => c.Check));
+        Assert.Equal([.. ServerCheckRegistry.For(target, TimeProvider.System).Select(c => c.Name), "replication_slots"], view.CheckResults.Select(c => c.Check));
         Assert.Contains("pgreach_server_check_result{target=\"orders\",check=\"replication_slots\",result=\"permission_denied\"} 1", text, StringComparison.Ordinal);
         Assert.Contains("pgreach_server_check_result{target=\"orders\",check=\"replication_slots\",result=\"ok\"} 0", text, StringComparison.Ordinal);
         Assert.NotNull(view.Find<SlotsSeen>());

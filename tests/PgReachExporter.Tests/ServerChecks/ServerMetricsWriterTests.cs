@@ -36,7 +36,7 @@ public sealed class ServerMetricsWriterTests
         var text = await ScrapeAsync();
 
         Assert.Contains("pgreach_monitoring_up{target=\"orders\"} 1", text);
-        Assert.Equal(7 * PgReachExporter.Observations.ServerChecks.Results.Length, CountLines(text, "pgreach_server_check_result{"));
+        Assert.Equal(8 * PgReachExporter.Observations.ServerChecks.Results.Length, CountLines(text, "pgreach_server_check_result{"));
         Assert.Contains("pgreach_server_check_result{target=\"orders\",check=\"hba_rules\",result=\"ok\"} 1", text);
         Assert.Contains("pgreach_server_check_result{target=\"orders\",check=\"hba_rules\",result=\"permission_denied\"} 0", text);
         Assert.Contains("pgreach_server_info{target=\"orders\",version=\"16.4\",server_address=\"10.0.0.5\",server_port=\"5432\",system_identifier=\"7351234567890123456\",listen_addresses=\"localhost\"} 1", text);

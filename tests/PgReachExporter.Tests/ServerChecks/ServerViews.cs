@@ -86,6 +86,7 @@ internal static class ServerViews
                 new(ConnectionsCheck.Name, CheckOutcome<ConnectionCounts>.Ok(connections ?? new ConnectionCounts(
                     ImmutableDictionary<BackendState, int>.Empty.Add(BackendState.Active, 3).Add(BackendState.Idle, 40)))),
                 new(RolesCheck.Name, CheckOutcome<RoleGraph>.Ok(new RoleGraph(["app", "monitor"], []))),
+                new(CertificateFileCheck.Name, CheckOutcome<ServerCertificateFile>.Ok(new ServerCertificateFile(false, "server.crt", [], null))),
             ],
             Hba = hba,
             HbaAfterReload = hba,

@@ -29,6 +29,7 @@ internal sealed record ServerView
     public CheckOutcome<ConnectionCounts>? Connections => Find<ConnectionCounts>();
     public CheckOutcome<RoleGraph>? Roles => Find<RoleGraph>();
     public CheckOutcome<RemoteLogRead>? Log => Find<RemoteLogRead>();
+    public CheckOutcome<ServerCertificateFile>? CertificateFile => Find<ServerCertificateFile>();
 
     /// <summary>The rule engine's answers against the rules in force; null when not connected.</summary>
     /// <remarks>While a change is pending these are the rules read when nothing was pending (unknown if none was seen); the shadowed lines are always those on disk.</remarks>

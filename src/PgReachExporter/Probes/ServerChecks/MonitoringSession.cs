@@ -69,7 +69,7 @@ internal sealed partial class MonitoringSession : IAsyncDisposable
         Port = definition.Port,
         Database = definition.Database,
         Username = definition.Username,
-        SslMode = definition.SslMode,
+        SslMode = PostgresConnector.SslModeFor(definition.Host, definition.SslMode),
         Pooling = false,
         Timeout = (int)Math.Ceiling(definition.ConnectTimeout.TotalSeconds) + 1,
         CommandTimeout = (int)Math.Ceiling((definition.StatementTimeout + CancellationGrace + CancellationGrace).TotalSeconds),

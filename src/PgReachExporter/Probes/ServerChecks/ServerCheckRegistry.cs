@@ -12,7 +12,7 @@ namespace PgReachExporter.Probes.ServerChecks;
 internal static class ServerCheckRegistry
 {
     /// <summary>The checks of one target; fresh instances, since a check may keep its place between runs (the remote log).</summary>
-    public static IReadOnlyList<IServerCheck> For(TargetDefinition target) =>
+    public static IReadOnlyList<IServerCheck> For(TargetDefinition target, TimeProvider time) =>
     [
         Check<ServerSettings>(SettingsCheck.Name, SettingsCheck.RunAsync),
         Check<FileSettings>(FileSettingsCheck.Name, FileSettingsCheck.RunAsync),
@@ -21,6 +21,7 @@ internal static class ServerCheckRegistry
         Check<HbaReloadState>(HbaReloadCheck.Name, HbaReloadCheck.RunAsync),
         Check<ConnectionCounts>(ConnectionsCheck.Name, ConnectionsCheck.RunAsync),
         Check<RoleGraph>(RolesCheck.Name, RolesCheck.RunAsync),
+        Check<ServerCertificateFile>(CertificateFileCheck.Name, new CertificateFileCheck(target, time).RunAsync),
         .. target.Monitoring?.ReadServerLog == true ? [Check<RemoteLogRead>(RemoteLogCheck.Name, new RemoteLogCheck().RunAsync)] : (IServerCheck[])[],
     ];
 

@@ -9,7 +9,7 @@ namespace PgReachExporter.Probes.ServerChecks;
 /// </summary>
 internal sealed class ServerViewProbe(TargetDefinition target, MonitoringSession session, TimeProvider time)
 {
-    private readonly IReadOnlyList<IServerCheck> _checks = ServerCheckRegistry.For(target);
+    private readonly IReadOnlyList<IServerCheck> _checks = ServerCheckRegistry.For(target, time);
     private readonly HbaRulesInForce _inForce = new();
 
     public async Task<ServerView> RunAsync(CancellationToken stopping)
