@@ -21,10 +21,6 @@ internal static class IndexedJsonConfiguration
             source.ResolveFileProvider();
         });
 
-    /// <summary>As <c>AddJsonStream</c>, with the indexed provider (for tests and in-memory text).</summary>
-    public static IConfigurationBuilder AddIndexedJsonStream(this IConfigurationBuilder builder, Stream stream) =>
-        builder.Add(new IndexedJsonStreamConfigurationSource { Stream = stream });
-
     private sealed class IndexedJsonConfigurationSource : JsonConfigurationSource
     {
         public override IConfigurationProvider Build(IConfigurationBuilder builder)
@@ -34,32 +30,7 @@ internal static class IndexedJsonConfiguration
         }
     }
 
-    private sealed class IndexedJsonStreamConfigurationSource : JsonStreamConfigurationSource
-    {
-        public override IConfigurationProvider Build(IConfigurationBuilder builder) => new IndexedJsonStreamConfigurationProvider(this);
-    }
-
     private sealed class IndexedJsonConfigurationProvider(JsonConfigurationSource source) : JsonConfigurationProvider(source)
-    {
-        private readonly ChildKeyIndex _index = new();
-
-        public override void Load(Stream stream)
-        {
-            base.Load(stream);
-            _index.Rebuild(Data.Keys);
-        }
-
-        public override void Set(string key, string? value)
-        {
-            base.Set(key, value);
-            _index.Add(key);
-        }
-
-        public override IEnumerable<string> GetChildKeys(IEnumerable<string> earlierKeys, string? parentPath) =>
-            _index.ChildKeys(earlierKeys, parentPath);
-    }
-
-    private sealed class IndexedJsonStreamConfigurationProvider(JsonStreamConfigurationSource source) : JsonStreamConfigurationProvider(source)
     {
         private readonly ChildKeyIndex _index = new();
 

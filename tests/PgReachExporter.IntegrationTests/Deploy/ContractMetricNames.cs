@@ -13,6 +13,7 @@ internal static class ContractMetricNames
         "pgreach_config_last_reload_successful", "pgreach_config_last_reload_success_timestamp_seconds",
         "pgreach_agent_stage_failures_total",
         "pgreach_tls_certificate_expiry_timestamp_seconds", "pgreach_tls_info", "pgreach_tls_handshake_duration_seconds",
+        "pgreach_tls_certificate_file_expiry_timestamp_seconds",
         "pgreach_web_config_last_reload_successful", "pgreach_web_config_last_reload_success_timestamp_seconds", "pgreach_web_config_reloads_total",
 
         // server side, over the monitoring connection

@@ -24,7 +24,7 @@ public sealed class ScrapeFormatTests(ClusterFixture fixture)
 
         // Prometheus 2.x asks for OpenMetrics first; a document it cannot parse would leave no series at all.
         await stack.WaitForSeriesAsync("pgreach_login_result{target=\"orders\",result=\"ok\"} == 1", Bound);
-        await stack.WaitForSeriesAsync("count(pgreach_login_result{target=\"orders\"}) == 22", Bound);
+        await stack.WaitForSeriesAsync($"count(pgreach_login_result{{target=\"orders\"}}) == {PgReachExporter.Observations.LoginResults.All.Length}", Bound);
         await stack.WaitForSeriesAsync("count(pgreach_tcp_connect_result{target=\"orders\",address=\"127.0.0.1\"}) == 6", Bound);
         await stack.WaitForSeriesAsync("pgreach_tcp_connect_result{target=\"orders\",result=\"open\"} == 1", Bound);
         await stack.WaitForSeriesAsync("up{job=\"pgreach\"} == 1", Bound);

@@ -9,6 +9,8 @@ using PgReachExporter.Probes.ServerChecks;
 using PgReachExporter.Scheduling;
 using Xunit;
 
+using static PgReachExporter.IntegrationTests.Tls.OneCycle;
+
 namespace PgReachExporter.IntegrationTests.Tls;
 
 /// <summary>
@@ -129,31 +131,4 @@ public sealed class CertificateFileTests(ClusterFixture clusters) : IDisposable
             SslMode = SslMode.VerifyFull, ConnectTimeout = TimeSpan.FromSeconds(3), StatementTimeout = TimeSpan.FromSeconds(3),
         },
     };
-
-    private static async Task<CycleRecord> RunOnceAsync(TargetDefinition target)
-    {
-        var time = TimeProvider.System;
-        await using var server = new OneShotServerEvidence(time, NullLoggerFactory.Instance);
-        var pipeline = new TargetPipeline(new OneShotHostEvidence(new ListenerTables(time: time), time), server, [], new PipelineHealth(),
-            NullLogger<TargetPipeline>.Instance);
-        pipeline.TargetAdded(target);
-        await using var session = new TargetProbeSession(target, time);
-        try
-        {
-            var record = await pipeline.RunCycleAsync(target, session, CancellationToken.None);
-            Assert.NotNull(record?.Verdict);
-            return record!;
-        }
-        finally
-        {
-            pipeline.TargetRemoved(target.Name);
-        }
-    }
-
-    private static string[] Causes(CycleRecord record) => [.. record.Verdict!.Findings.Select(f => f.Cause.Label)];
-
-    private static Finding Finding(CycleRecord record, string cause) =>
-        record.Verdict!.Findings.SingleOrDefault(f => f.Cause.Label == cause)
-        ?? throw new Xunit.Sdk.XunitException($"no {cause} finding; found {string.Join(", ", Causes(record))}: " +
-            string.Join(" | ", record.Verdict.Findings.SelectMany(f => f.Evidence)));
 }

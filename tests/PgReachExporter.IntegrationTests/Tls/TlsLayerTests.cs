@@ -10,6 +10,8 @@ using PgReachExporter.Observations;
 using PgReachExporter.Scheduling;
 using Xunit;
 
+using static PgReachExporter.IntegrationTests.Tls.OneCycle;
+
 namespace PgReachExporter.IntegrationTests.Tls;
 
 /// <summary>
@@ -267,7 +269,20 @@ public sealed class TlsLayerTests(ClusterFixture clusters, TlsScenarioClusters s
         Assert.DoesNotContain(Password, api.GetRawText(), StringComparison.Ordinal);
 
         // diagnose, as a person would run it against the same configuration: the same cause, exit 1 when unreachable.
-        var runs = await Task.WhenAll(scenarioList.Select(x => DiagnoseAsync(agent.ConfigFile, x.Name)));
+        // Two at a time: eleven processes starting at once on two cores would push a login past its 2 s timeout.
+        using var slots = new SemaphoreSlim(2);
+        var runs = await Task.WhenAll(scenarioList.Select(async x =>
+        {
+            await slots.WaitAsync();
+            try
+            {
+                return await DiagnoseAsync(agent.ConfigFile, x.Name);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }));
         foreach (var ((name, _, cause, reachable), run) in scenarioList.Zip(runs))
         {
             Assert.True(run.ExitCode == (reachable ? 0 : 1), $"{name}: {run}");
@@ -331,6 +346,8 @@ public sealed class TlsLayerTests(ClusterFixture clusters, TlsScenarioClusters s
     private static JsonElement TargetOf(JsonElement root, string name) =>
         root.GetProperty("targets").EnumerateArray().Single(t => t.GetProperty("name").GetString() == name);
 
+    private static string[] Causes(CycleRecord record) => OneCycle.Causes(record);
+
     private static string?[] Causes(JsonElement root, string name) =>
         [.. TargetOf(root, name).GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("cause").GetString())];
 
@@ -393,32 +410,4 @@ public sealed class TlsLayerTests(ClusterFixture clusters, TlsScenarioClusters s
         ConnectTimeout = TimeSpan.FromSeconds(3),
         StatementTimeout = TimeSpan.FromSeconds(3),
     };
-
-    /// <summary>One cycle of the agent's own pipeline, as `diagnose` runs it.</summary>
-    private static async Task<CycleRecord> RunOnceAsync(TargetDefinition target)
-    {
-        var time = TimeProvider.System;
-        await using var server = new OneShotServerEvidence(time, NullLoggerFactory.Instance);
-        var pipeline = new TargetPipeline(new OneShotHostEvidence(new ListenerTables(time: time), time), server, [], new PipelineHealth(),
-            NullLogger<TargetPipeline>.Instance);
-        pipeline.TargetAdded(target);
-        await using var session = new TargetProbeSession(target, time);
-        try
-        {
-            var record = await pipeline.RunCycleAsync(target, session, CancellationToken.None);
-            Assert.NotNull(record?.Verdict);
-            return record!;
-        }
-        finally
-        {
-            pipeline.TargetRemoved(target.Name);
-        }
-    }
-
-    private static string[] Causes(CycleRecord record) => [.. record.Verdict!.Findings.Select(f => f.Cause.Label)];
-
-    private static Finding Finding(CycleRecord record, string cause) =>
-        record.Verdict!.Findings.SingleOrDefault(f => f.Cause.Label == cause)
-        ?? throw new Xunit.Sdk.XunitException($"no {cause} finding; found {string.Join(", ", Causes(record))}: " +
-            string.Join(" | ", record.Verdict.Findings.SelectMany(f => f.Evidence)));
 }

@@ -91,8 +91,19 @@ public sealed class IndexedJsonConfigurationTests
           "Serilog": { "MinimumLevel": { "Default": "Warning" } }, "Urls": "http://127.0.0.1:0", "10": "x", "9": "y", "": "" }
         """;
 
-    private static IConfigurationRoot Build(Func<IConfigurationBuilder, Stream, IConfigurationBuilder> add, params string[] args) =>
-        add(new ConfigurationBuilder(), new MemoryStream(System.Text.Encoding.UTF8.GetBytes(Json))).AddCommandLine(args).Build();
+    private static IConfigurationRoot Build(Func<IConfigurationBuilder, string, IConfigurationBuilder> add, params string[] args)
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, Json);
+            return add(new ConfigurationBuilder(), file).AddCommandLine(args).Build();
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 
     private static List<string> Walk(IConfiguration configuration) =>
         [.. configuration.AsEnumerable().Select(pair => $"{pair.Key}={pair.Value}")];
@@ -101,8 +112,8 @@ public sealed class IndexedJsonConfigurationTests
     public void Every_section_and_value_is_the_same_as_with_the_framework_provider()
     {
         string[] args = ["--PgReach:Targets:2:Name", "c", "--pgreach:targets:0:Port", "6432", "--Other", "1"];
-        var framework = Build((builder, stream) => builder.AddJsonStream(stream), args);
-        var indexed = Build((builder, stream) => builder.AddIndexedJsonStream(stream), args);
+        var framework = Build((builder, file) => builder.AddJsonFile(file, optional: false, reloadOnChange: false), args);
+        var indexed = Build((builder, file) => builder.AddIndexedJsonFile(file, optional: false), args);
 
         Assert.Equal(Walk(framework), Walk(indexed));
         Assert.Equal(
