@@ -40,4 +40,5 @@ internal static class LogEvents
     public const int HostSignalsStarted = 3110;
     public const int HostSignalsFailed = 3111;
     public const int ListenerTableUnreadable = 3112;
+    public const int HostSignalsStopAbandoned = 3113;
 }

@@ -34,12 +34,24 @@ internal sealed partial class HostSignalScheduler(
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Stops every log loop (the probe scheduler, registered after this service, stops first).</summary>
+    /// <summary>
+    /// Stops every log loop (the probe scheduler, registered after this service, stops first). When the host's shutdown
+    /// bound fires first, the loops still running are named in the log and left behind, as BackgroundService does:
+    /// throwing here would turn a stop that did everything else into a failed one.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        var loops = _watches.Values.Select(w => w.Loop).ToArray();
-        await Task.WhenAll(loops).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var watches = _watches.Values.ToArray();
+        try
+        {
+            await Task.WhenAll(watches.Select(w => w.Loop)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            var running = watches.Where(w => !w.Loop.IsCompleted).Select(w => w.Target.Name).Order(StringComparer.Ordinal).ToArray();
+            LogStopAbandoned(running.Length, string.Join(", ", running.Take(10)));
+        }
     }
 
     public void TargetAdded(TargetDefinition target)
@@ -204,6 +216,10 @@ internal sealed partial class HostSignalScheduler(
 
     [LoggerMessage(EventId = LogEvents.HostSignalsFailed, Level = LogLevel.Error, Message = "Host signals of target {Target} failed unexpectedly while {Activity}")]
     private partial void LogFailed(Exception exception, string target, string activity);
+
+    [LoggerMessage(EventId = LogEvents.HostSignalsStopAbandoned, Level = LogLevel.Warning,
+        Message = "Shutdown bound reached with {Count} server log readers still running ({Targets}); they are left to end with the process")]
+    private partial void LogStopAbandoned(int count, string targets);
 
     [LoggerMessage(EventId = LogEvents.ListenerTableUnreadable, Level = LogLevel.Warning,
         Message = "Socket table for target {Target} cannot be read ({Errors}); its listener is reported unknown")]
