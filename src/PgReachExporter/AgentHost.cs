@@ -57,7 +57,7 @@ internal static class AgentHost
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(registry);
-        services.AddSingleton(new ReachMetrics(Prometheus.Metrics.WithCustomRegistry(registry)));
+        services.AddSingleton(new ReachMetrics(Prometheus.Metrics.WithCustomRegistry(registry), settings.SeriesProfile));
         services.AddSingleton<MetricsExposition>();
         services.AddSingleton(sp => new TargetSetMonitor(settings, () => sources.ReadSettings(environment), sources.ConfigFile,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TargetSetMonitor>>()));

@@ -45,6 +45,9 @@ internal sealed record AgentSettings
 
     private readonly int? _configuredTargetCount;
 
+    /// <summary>PgReach:SeriesProfile: which per-target families are exported; read at start.</summary>
+    public SeriesProfile SeriesProfile { get; init; } = SeriesProfile.Full;
+
     /// <summary>Where the settings were read from, for messages.</summary>
     public required string Source { get; init; }
 }

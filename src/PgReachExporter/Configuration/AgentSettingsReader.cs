@@ -16,7 +16,7 @@ internal static partial class AgentSettingsReader
     private static readonly HashSet<string> AgentFields = new(StringComparer.OrdinalIgnoreCase)
     {
         "Interval", "ConnectTimeout", "Targets", "LogFormat", WebField, ModulesField, ProbeField,
-        TargetFilesField, TargetInfoLabelsField,
+        TargetFilesField, TargetInfoLabelsField, SeriesProfiles.Field,
     };
 
     private const string WebField = "Web";
@@ -63,6 +63,19 @@ internal static partial class AgentSettingsReader
         }
 
         var webConfigFile = ReadWebConfigFile(fields, FailAgent);
+        var profile = SeriesProfile.Full;
+        if (fields.Scalar(SeriesProfiles.Field) is { } givenProfile)
+        {
+            if (SeriesProfiles.Parse(givenProfile) is { } parsed)
+            {
+                profile = parsed;
+            }
+            else
+            {
+                FailAgent(SeriesProfiles.Field, $"{ConfigurationError.Quote(givenProfile)} is not a series profile (use full or lean)");
+            }
+        }
+
         var defaults = new TargetDefaults(interval, timeout);
         var noTargets = fields.Raw("Targets")?.Value?.Length == 0;
         var targetList = noTargets ? null : fields.Section("Targets", "a list of targets");
@@ -102,6 +115,7 @@ internal static partial class AgentSettingsReader
                 WebConfigFile = webConfigFile,
                 Modules = modules,
                 Probe = probe,
+                SeriesProfile = profile,
             };
     }
 

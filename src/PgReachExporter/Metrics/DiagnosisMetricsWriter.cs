@@ -10,7 +10,7 @@ namespace PgReachExporter.Metrics;
 /// </summary>
 internal sealed class DiagnosisMetricsWriter(ReachMetrics metrics) : IVerdictSink
 {
-    public void TargetAdded(TargetDefinition target) => metrics.DiagnosisChanges.WithLabels(target.Name).Inc(0);
+    public void TargetAdded(TargetDefinition target) => metrics.DiagnosisChanges?.WithLabels(target.Name).Inc(0);
 
     public void VerdictUpdated(TargetDiagnosis current, Verdict? previous, bool changed)
     {
@@ -31,7 +31,7 @@ internal sealed class DiagnosisMetricsWriter(ReachMetrics metrics) : IVerdictSin
 
         if (changed)
         {
-            metrics.DiagnosisChanges.WithLabels(name).Inc();
+            metrics.DiagnosisChanges?.WithLabels(name).Inc();
         }
     }
 

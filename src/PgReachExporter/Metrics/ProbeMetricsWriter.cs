@@ -23,9 +23,18 @@ internal sealed class ProbeMetricsWriter(ReachMetrics metrics) : ICycleOutput
         // TCP counters start at 0 for every result, so the timeout-rate alert's rate() works from the first scrape.
         // Login counters appear with their first probe of a result: 20 zero series per target would cost a third
         // of the exposition at 1,000 targets, and the one-hot pgreach_login_result already shows every value.
-        metrics.TcpProbes.Touch(name);
+        // The lean profile starts only the timeout series at 0 (the timeout rate's numerator); the others appear with
+        // their first probe, and so does the overrun counter.
+        if (metrics.Profile == SeriesProfile.Lean)
+        {
+            metrics.TcpProbes.Touch(TcpConnectResult.Timeout, name);
+        }
+        else
+        {
+            metrics.TcpProbes.Touch(name);
+            metrics.Overruns.WithLabels(name).Inc(0);
+        }
 
-        metrics.Overruns.WithLabels(name).Inc(0);
         metrics.Up.WithLabels(name).Set(0);
     }
 
@@ -42,7 +51,7 @@ internal sealed class ProbeMetricsWriter(ReachMetrics metrics) : ICycleOutput
 
         metrics.Up.WithLabels(name).Set(cycle.Up ? 1 : 0);
         metrics.LastProbeTimestamp.WithLabels(name).Set(cycle.StartedAt.ToUnixTimeMilliseconds() / 1000.0);
-        metrics.CycleDuration.WithLabels(name).Set(cycle.Duration.TotalSeconds);
+        metrics.CycleDuration?.WithLabels(name).Set(cycle.Duration.TotalSeconds);
         if (cycle.Overran)
         {
             metrics.Overruns.WithLabels(name).Inc();
@@ -58,9 +67,13 @@ internal sealed class ProbeMetricsWriter(ReachMetrics metrics) : ICycleOutput
 
     private void WriteDns(string name, DnsObservation dns)
     {
-        metrics.DnsAddresses.WithLabels(name, AddressFamilies.IPv4).Set(dns.Addresses.Count(a => AddressFamilies.Of(a) == AddressFamilies.IPv4));
-        metrics.DnsAddresses.WithLabels(name, AddressFamilies.IPv6).Set(dns.Addresses.Count(a => AddressFamilies.Of(a) == AddressFamilies.IPv6));
-        metrics.DnsLookupDuration.WithLabels(name).Set(dns.Duration.TotalSeconds);
+        if (metrics.DnsAddresses is { } addresses)
+        {
+            addresses.WithLabels(name, AddressFamilies.IPv4).Set(dns.Addresses.Count(a => AddressFamilies.Of(a) == AddressFamilies.IPv4));
+            addresses.WithLabels(name, AddressFamilies.IPv6).Set(dns.Addresses.Count(a => AddressFamilies.Of(a) == AddressFamilies.IPv6));
+        }
+
+        metrics.DnsLookupDuration?.WithLabels(name).Set(dns.Duration.TotalSeconds);
     }
 
     private void WriteTcp(string name, TargetCycle cycle)
@@ -85,7 +98,7 @@ internal sealed class ProbeMetricsWriter(ReachMetrics metrics) : ICycleOutput
         foreach (var tcp in observations)
         {
             metrics.TcpConnectResult.Set(tcp.Result, name, tcp.Address, tcp.Family);
-            metrics.TcpConnectDuration.WithLabels(name, tcp.Address, tcp.Family).Set(tcp.Duration.TotalSeconds);
+            metrics.TcpConnectDuration?.WithLabels(name, tcp.Address, tcp.Family).Set(tcp.Duration.TotalSeconds);
             metrics.TcpProbes.Inc(tcp.Result, name);
         }
     }
@@ -95,11 +108,11 @@ internal sealed class ProbeMetricsWriter(ReachMetrics metrics) : ICycleOutput
         if (tls.Result == TlsProbeResult.NotAttempted)
         {
             // Nothing was tried this cycle: the last handshake's figures would pass for fresh ones.
-            metrics.TlsHandshakeDuration.RemoveLabelled(name);
+            metrics.TlsHandshakeDuration?.RemoveLabelled(name);
             return;
         }
 
-        metrics.TlsHandshakeDuration.WithLabels(name).Set(tls.HandshakeDuration.TotalSeconds);
+        metrics.TlsHandshakeDuration?.WithLabels(name).Set(tls.HandshakeDuration.TotalSeconds);
         if (tls.Result == TlsProbeResult.ServerRefused)
         {
             // ssl = off: the server has no certificate to watch any more.
@@ -132,11 +145,11 @@ internal sealed class ProbeMetricsWriter(ReachMetrics metrics) : ICycleOutput
     private void WriteLogin(string name, LoginObservation login)
     {
         metrics.LoginResult.Set(login.Result, name);
-        metrics.LoginDuration.WithLabels(name).Set(login.Duration.TotalSeconds);
-        metrics.LoginProbes.Inc(login.Result, name);
+        metrics.LoginDuration?.WithLabels(name).Set(login.Duration.TotalSeconds);
+        metrics.LoginProbes?.Inc(login.Result, name);
         if (login.ServerVersion is { } version)
         {
-            metrics.LoginServerVersion.WithLabels(name).Set((version.Major * 10000) + Math.Max(0, version.Minor));
+            metrics.LoginServerVersion?.WithLabels(name).Set((version.Major * 10000) + Math.Max(0, version.Minor));
         }
     }
 }

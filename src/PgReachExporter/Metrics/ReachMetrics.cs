@@ -1,4 +1,5 @@
 using PgReachExporter.Classification;
+using PgReachExporter.Configuration;
 using PgReachExporter.Observations;
 using PgReachExporter.Probes.ServerChecks;
 using Prometheus;
@@ -11,64 +12,93 @@ namespace PgReachExporter.Metrics;
 /// </summary>
 internal sealed class ReachMetrics
 {
+    /// <summary>The families the lean series profile leaves out (README, "Series per target"); the rest are in both.</summary>
+    public static readonly IReadOnlyList<string> FullOnlyFamilies =
+    [
+        "pgreach_tcp_connect_duration_seconds", "pgreach_login_duration_seconds", "pgreach_login_probes_total",
+        "pgreach_login_server_version", "pgreach_dns_addresses", "pgreach_dns_lookup_duration_seconds",
+        "pgreach_tls_handshake_duration_seconds", "pgreach_probe_cycle_duration_seconds", "pgreach_diagnosis_changes_total",
+    ];
+
     private readonly List<Action<string>> _perTargetRemovers = [];
     private readonly List<Action<string>> _serverRemovers = [];
     private readonly List<IExposedFamily> _exposed = [];
 
-    public ReachMetrics(IMetricFactory factory)
-        : this(factory, factory, probe: false)
+    public ReachMetrics(IMetricFactory factory, SeriesProfile profile = SeriesProfile.Full)
+        : this(factory, factory, probe: false, profile)
     {
     }
 
     /// <param name="factory">Where the per-target gauges of a cycle go.</param>
     /// <param name="accumulating">Where counters and the agent-wide families go: the agent's own registry, or one never exported for a /probe answer.</param>
     /// <param name="probe">True for a /probe answer: only it has pgreach_probe_success and pgreach_probe_duration_seconds.</param>
-    private ReachMetrics(IMetricFactory factory, IMetricFactory accumulating, bool probe)
+    /// <param name="profile">Lean leaves out the families marked "full only" below (null then): a /probe answer is always full.</param>
+    private ReachMetrics(IMetricFactory factory, IMetricFactory accumulating, bool probe, SeriesProfile profile = SeriesProfile.Full)
     {
+        Profile = profile;
+        var full = profile == SeriesProfile.Full;
         TcpConnectResult = PerTarget(new OneHotGauge<TcpConnectResult>("pgreach_tcp_connect_result",
             "Result of the last TCP connect to each resolved address of the target: 1 for the current result, 0 for the others.",
             ["target", "address", "family"], "result", TcpConnectResults.All, TcpConnectResults.Label));
-        TcpConnectDuration = PerTarget(factory.CreateGauge("pgreach_tcp_connect_duration_seconds",
-            "Time the last TCP connect to each address took to succeed or fail, in seconds.",
-            ["target", "address", "family"]));
+        TcpConnectDuration = full // full only
+            ? PerTarget(factory.CreateGauge("pgreach_tcp_connect_duration_seconds",
+                "Time the last TCP connect to each address took to succeed or fail, in seconds.",
+                ["target", "address", "family"]))
+            : null;
         TcpProbes = PerTarget(new ResultCounter<TcpConnectResult>("pgreach_tcp_probes_total",
             "TCP connect attempts by result, one per resolved address per cycle; rate() of result=\"timeout\" is the timeout rate.",
             ["target"], "result", TcpConnectResults.All, TcpConnectResults.Label));
         LoginResult = PerTarget(new OneHotGauge<LoginResult>("pgreach_login_result",
             "Result of the last login attempt (fresh unpooled connection through authentication): 1 for the current result, 0 for the others.",
             ["target"], "result", LoginResults.All, LoginResults.Label));
-        LoginDuration = PerTarget(factory.CreateGauge("pgreach_login_duration_seconds",
-            "Time the last login attempt took to succeed or fail, in seconds.", ["target"]));
-        LoginProbes = PerTarget(new ResultCounter<LoginResult>("pgreach_login_probes_total",
-            "Login attempts by result.", ["target"], "result", LoginResults.All, LoginResults.Label));
-        LoginServerVersion = PerTarget(factory.CreateGauge("pgreach_login_server_version",
-            "Server version number (as server_version_num, e.g. 150004) reported by the last successful login.", ["target"]));
-        DnsAddresses = PerTarget(factory.CreateGauge("pgreach_dns_addresses",
-            "Number of addresses the target's host resolved to in the last cycle, by address family.", ["target", "family"]));
-        DnsLookupDuration = PerTarget(factory.CreateGauge("pgreach_dns_lookup_duration_seconds",
-            "Time the last host name lookup took, in seconds (0 for an IP address or a Unix socket).", ["target"]));
+        LoginDuration = full // full only
+            ? PerTarget(factory.CreateGauge("pgreach_login_duration_seconds",
+                "Time the last login attempt took to succeed or fail, in seconds.", ["target"]))
+            : null;
+        LoginProbes = full // full only
+            ? PerTarget(new ResultCounter<LoginResult>("pgreach_login_probes_total",
+                "Login attempts by result.", ["target"], "result", LoginResults.All, LoginResults.Label))
+            : null;
+        LoginServerVersion = full // full only
+            ? PerTarget(factory.CreateGauge("pgreach_login_server_version",
+                "Server version number (as server_version_num, e.g. 150004) reported by the last successful login.", ["target"]))
+            : null;
+        DnsAddresses = full // full only
+            ? PerTarget(factory.CreateGauge("pgreach_dns_addresses",
+                "Number of addresses the target's host resolved to in the last cycle, by address family.", ["target", "family"]))
+            : null;
+        DnsLookupDuration = full // full only
+            ? PerTarget(factory.CreateGauge("pgreach_dns_lookup_duration_seconds",
+                "Time the last host name lookup took, in seconds (0 for an IP address or a Unix socket).", ["target"]))
+            : null;
         TlsCertificateExpiry = PerTarget(factory.CreateGauge("pgreach_tls_certificate_expiry_timestamp_seconds",
             "Unix time of the earliest notAfter in the certificate chain the server presented to the TLS probe (as the blackbox exporter's probe_ssl_earliest_cert_expiry); absent until a handshake completed.",
             ["target"]));
         TlsInfo = PerTarget(factory.CreateGauge("pgreach_tls_info",
             "The TLS probe's last completed handshake: protocol version, cipher suite, the server certificate's subject and issuer; always 1.",
             ["target", "version", "cipher", "subject", "issuer"]));
-        TlsHandshakeDuration = PerTarget(factory.CreateGauge("pgreach_tls_handshake_duration_seconds",
-            "Time the TLS probe's last handshake took (SSLRequest to finished, or to its failure), in seconds; absent when no handshake was tried.",
-            ["target"]));
+        TlsHandshakeDuration = full // full only
+            ? PerTarget(factory.CreateGauge("pgreach_tls_handshake_duration_seconds",
+                "Time the TLS probe's last handshake took (SSLRequest to finished, or to its failure), in seconds; absent when no handshake was tried.",
+                ["target"]))
+            : null;
         Up = PerTarget(factory.CreateGauge("pgreach_up",
             "1 when the last cycle connected over TCP and logged in successfully, 0 otherwise.", ["target"]));
         LastProbeTimestamp = PerTarget(factory.CreateGauge("pgreach_last_probe_timestamp_seconds",
             "Unix time at which the target's last completed probe cycle started.", ["target"]));
-        CycleDuration = PerTarget(factory.CreateGauge("pgreach_probe_cycle_duration_seconds",
-            "Duration of the target's last probe cycle (DNS, TCP and login), in seconds.", ["target"]));
+        CycleDuration = full // full only
+            ? PerTarget(factory.CreateGauge("pgreach_probe_cycle_duration_seconds",
+                "Duration of the target's last probe cycle (DNS, TCP and login), in seconds.", ["target"]))
+            : null;
         Overruns = PerTarget(accumulating.CreateCounter("pgreach_probe_overruns_total",
             "Probe cycles that took longer than the target's interval.", ["target"]));
         Diagnosis = PerTarget(factory.CreateGauge("pgreach_diagnosis",
             "Causes found by the target's latest verdict: 1 per active (layer, cause); a cause that clears has no series. cause=\"ok\", layer=\"all\" when nothing is wrong.",
             ["target", "layer", "cause"]));
-        DiagnosisChanges = PerTarget(accumulating.CreateCounter("pgreach_diagnosis_changes_total",
-            "Times the target's verdict changed: its reachability or its set of causes.", ["target"]));
+        DiagnosisChanges = full // full only
+            ? PerTarget(accumulating.CreateCounter("pgreach_diagnosis_changes_total",
+                "Times the target's verdict changed: its reachability or its set of causes.", ["target"]))
+            : null;
         MonitoringUp = PerTargetServer(factory.CreateGauge("pgreach_monitoring_up",
             "1 when the target's monitoring connection is open, 0 while the agent reconnects; only targets with a monitoring connection have it.",
             ["target"]));
@@ -186,24 +216,27 @@ internal sealed class ReachMetrics
             "Reloads of the web configuration file and its certificates (on a change of a file or SIGHUP), by result: success or failure.", ["result"]);
     }
 
+    /// <summary>Which per-target families this agent exports; the full-only ones are null under the lean profile.</summary>
+    public SeriesProfile Profile { get; }
+
     public OneHotGauge<TcpConnectResult> TcpConnectResult { get; }
     public Gauge TlsCertificateExpiry { get; }
     public Gauge TlsInfo { get; }
-    public Gauge TlsHandshakeDuration { get; }
-    public Gauge TcpConnectDuration { get; }
+    public Gauge? TlsHandshakeDuration { get; }
+    public Gauge? TcpConnectDuration { get; }
     public ResultCounter<TcpConnectResult> TcpProbes { get; }
     public OneHotGauge<LoginResult> LoginResult { get; }
-    public Gauge LoginDuration { get; }
-    public ResultCounter<LoginResult> LoginProbes { get; }
-    public Gauge LoginServerVersion { get; }
-    public Gauge DnsAddresses { get; }
-    public Gauge DnsLookupDuration { get; }
+    public Gauge? LoginDuration { get; }
+    public ResultCounter<LoginResult>? LoginProbes { get; }
+    public Gauge? LoginServerVersion { get; }
+    public Gauge? DnsAddresses { get; }
+    public Gauge? DnsLookupDuration { get; }
     public Gauge Up { get; }
     public Gauge LastProbeTimestamp { get; }
-    public Gauge CycleDuration { get; }
+    public Gauge? CycleDuration { get; }
     public Counter Overruns { get; }
     public Gauge Diagnosis { get; }
-    public Counter DiagnosisChanges { get; }
+    public Counter? DiagnosisChanges { get; }
     public Gauge MonitoringUp { get; }
     public OneHotGauge<ServerCheckResult> ServerCheckResult { get; }
     public Gauge ServerChecksDuration { get; }
@@ -324,7 +357,7 @@ internal sealed class ReachMetrics
     }
 
     /// <summary>Drops the series of a family whose label values match.</summary>
-    public static void RemoveSeries(Collector family, Func<string[], bool> match)
+    public static void RemoveSeries(Collector? family, Func<string[], bool> match)
     {
         switch (family)
         {
@@ -349,6 +382,8 @@ internal sealed class ReachMetrics
                 }
 
                 break;
+            case null:
+                break; // a family the series profile leaves out
             default:
                 throw new ArgumentException($"Unsupported metric family type {family.GetType().Name}", nameof(family));
         }

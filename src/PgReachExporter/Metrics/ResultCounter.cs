@@ -40,6 +40,9 @@ internal sealed class ResultCounter<T> : ClosedSetFamily<T, long[]>, IExposedFam
         }
     }
 
+    /// <summary>Makes sure one value has a series (at 0 if it was never counted).</summary>
+    public void Touch(T value, params string[] leadingLabels) => Add(value, leadingLabels, 0);
+
     /// <summary>The count of a value, or null when it has no series.</summary>
     public long? Get(T value, params string[] leadingLabels)
     {

@@ -1,4 +1,5 @@
 using System.Text;
+using PgReachExporter.Configuration;
 using PgReachExporter.Metrics;
 using Prometheus;
 
@@ -9,7 +10,7 @@ internal sealed class MetricsUnderTest
 {
     private readonly CollectorRegistry _registry = Prometheus.Metrics.NewCustomRegistry();
 
-    public MetricsUnderTest() => Families = new ReachMetrics(Prometheus.Metrics.WithCustomRegistry(_registry));
+    public MetricsUnderTest(SeriesProfile profile = SeriesProfile.Full) => Families = new ReachMetrics(Prometheus.Metrics.WithCustomRegistry(_registry), profile);
 
     public ReachMetrics Families { get; }
 
