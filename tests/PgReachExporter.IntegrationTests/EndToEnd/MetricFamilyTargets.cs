@@ -51,7 +51,13 @@ internal sealed class MetricFamilyTargets : IAsyncDisposable
     }
 
     /// <summary>Every target; the healthy one also with server-side monitoring, expected clients, its server log and the socket table.</summary>
-    public object EveryFamilyConfig()
+    public object EveryFamilyConfig() => Config(EveryFamily());
+
+    /// <summary>The same targets under a series profile (PgReach:SeriesProfile).</summary>
+    public object EveryFamilyConfig(string seriesProfile) =>
+        new { PgReach = new { Interval = "2s", SeriesProfile = seriesProfile, Targets = EveryFamily().Select(t => t.Where(kv => kv.Value is not null).ToDictionary()) } };
+
+    private Dictionary<string, object?>[] EveryFamily()
     {
         var healthy = ClientSide("healthy", _cluster.Port, AppPassword);
         healthy["Monitoring"] = new Dictionary<string, object?>
@@ -67,7 +73,7 @@ internal sealed class MetricFamilyTargets : IAsyncDisposable
         healthy["LocalListener"] = true;
         var refused = ClientSide("refused", _refusedPort, null);
         refused["LocalListener"] = true;
-        return Config(healthy, WrongPassword(), refused, BlackHole());
+        return [healthy, WrongPassword(), refused, BlackHole()];
     }
 
     public async ValueTask DisposeAsync()
