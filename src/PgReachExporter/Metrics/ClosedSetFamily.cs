@@ -35,14 +35,52 @@ internal abstract class ClosedSetFamily<T, TState> : IExposedFamily
 
     protected ConcurrentDictionary<string[], TState> Series { get; } = new(LabelValuesComparer.Instance);
 
+    // With leading labels after "target", each target's label sets, so that removing a target never scans the others'.
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string[], byte>> _byTarget = new(StringComparer.Ordinal);
+
     public void RemoveWhere(Func<IReadOnlyList<string>, bool> match)
     {
         foreach (var labels in Series.Keys)
         {
             if (match(labels))
             {
-                Series.TryRemove(labels, out _);
+                Remove(labels);
             }
+        }
+    }
+
+    /// <summary>Drops the series of one target whose leading label values match.</summary>
+    public void RemoveWhere(string target, Func<IReadOnlyList<string>, bool> match)
+    {
+        foreach (var labels in LabelSetsOf(target))
+        {
+            if (match(labels))
+            {
+                Remove(labels);
+            }
+        }
+    }
+
+    public void RemoveTarget(string target)
+    {
+        foreach (var labels in LabelSetsOf(target))
+        {
+            Remove(labels);
+        }
+
+        _byTarget.TryRemove(target, out _);
+    }
+
+    private IEnumerable<string[]> LabelSetsOf(string target) => _leadingLabelNames.Length == 1
+        ? [[target]]
+        : _byTarget.TryGetValue(target, out var sets) ? sets.Keys : [];
+
+    private void Remove(string[] labels)
+    {
+        Series.TryRemove(labels, out _);
+        if (_leadingLabelNames.Length > 1 && _byTarget.TryGetValue(labels[0], out var sets))
+        {
+            sets.TryRemove(labels, out _);
         }
     }
 
@@ -53,9 +91,21 @@ internal abstract class ClosedSetFamily<T, TState> : IExposedFamily
         $"{(_leadingLabelNames.Length == 0 ? "{" : ",")}{_valueLabelName}=\"{ExpositionWriter.EscapeLabelValue(_label(value))}\"}} {tail}");
 
     /// <summary>Refuses a label set of the wrong length, naming the family.</summary>
-    protected string[] Checked(string[] leadingLabels) => leadingLabels.Length == _leadingLabelNames.Length
-        ? leadingLabels
-        : throw new ArgumentException($"{Name} takes {_leadingLabelNames.Length} leading label values, got {leadingLabels.Length}", nameof(leadingLabels));
+    /// <remarks>Also notes the label set under its target, for <see cref="RemoveTarget"/>: call it on every write.</remarks>
+    protected string[] Checked(string[] leadingLabels)
+    {
+        if (leadingLabels.Length != _leadingLabelNames.Length)
+        {
+            throw new ArgumentException($"{Name} takes {_leadingLabelNames.Length} leading label values, got {leadingLabels.Length}", nameof(leadingLabels));
+        }
+
+        if (leadingLabels.Length > 1)
+        {
+            _byTarget.GetOrAdd(leadingLabels[0], static _ => new ConcurrentDictionary<string[], byte>(LabelValuesComparer.Instance)).TryAdd(leadingLabels, 0);
+        }
+
+        return leadingLabels;
+    }
 
     /// <summary>
     /// Makes room in the writer for <paramref name="lines"/> lines of one label set, each ending in at most

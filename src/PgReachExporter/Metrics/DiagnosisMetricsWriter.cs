@@ -37,7 +37,7 @@ internal sealed class DiagnosisMetricsWriter(ReachMetrics metrics) : IVerdictSin
 
     public void TargetRemoved(string target)
     {
-        ReachMetrics.RemoveSeries(metrics.Diagnosis, labels => labels[0] == target);
-        ReachMetrics.RemoveSeries(metrics.DiagnosisChanges, labels => labels[0] == target);
+        metrics.Diagnosis.RemoveTarget(target);
+        metrics.DiagnosisChanges?.RemoveLabelled(target);
     }
 }

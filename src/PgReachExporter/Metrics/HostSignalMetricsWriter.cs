@@ -75,15 +75,14 @@ internal sealed class HostSignalMetricsWriter(ReachMetrics metrics) : ICycleOutp
     public void TargetRemoved(string target)
     {
         _targets.TryRemove(target, out _);
-        Collector[] families =
-        [
-            metrics.LogEvents, metrics.LogLastEventTimestamp, metrics.LogListening, metrics.LogLines, metrics.LogReadErrors,
-            metrics.ListenerBound, metrics.ListenerPresent, metrics.ListenerInfo,
-        ];
-        foreach (var family in families)
-        {
-            ReachMetrics.RemoveSeries(family, labels => labels[0] == target);
-        }
+        metrics.LogEvents.RemoveTarget(target);
+        metrics.LogLastEventTimestamp.RemoveTarget(target);
+        metrics.LogListening.RemoveTarget(target);
+        metrics.LogReadErrors.RemoveTarget(target);
+        metrics.ListenerBound.RemoveTarget(target);
+        metrics.ListenerInfo.RemoveTarget(target);
+        metrics.LogLines.RemoveLabelled(target);
+        metrics.ListenerPresent.RemoveLabelled(target);
     }
 
     private void WriteLog(string name, ServerLogObservation log, WrittenSeries written)
@@ -129,7 +128,7 @@ internal sealed class HostSignalMetricsWriter(ReachMetrics metrics) : ICycleOutp
     }
 
     /// <summary>Sets 1 for each label set now true and removes the series of those written before that no longer are.</summary>
-    private static void Replace(Gauge family, HashSet<string> written, IReadOnlyList<string[]> now)
+    private static void Replace(PerTargetFamily<Gauge.Child> family, HashSet<string> written, IReadOnlyList<string[]> now)
     {
         var keys = now.GroupBy(Key).ToDictionary(g => g.Key, g => g.First());
         foreach (var stale in written.Where(k => !keys.ContainsKey(k)).ToList())

@@ -11,5 +11,8 @@ internal interface IExposedFamily
     /// <summary>Drops the series of every label set whose leading label values match.</summary>
     void RemoveWhere(Func<IReadOnlyList<string>, bool> match);
 
+    /// <summary>Drops every series of one target (the first leading label) without scanning the other targets'.</summary>
+    void RemoveTarget(string target);
+
     ValueTask WriteAsync(ExpositionWriter writer, CancellationToken cancel);
 }

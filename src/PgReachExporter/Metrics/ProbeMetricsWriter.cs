@@ -89,8 +89,8 @@ internal sealed class ProbeMetricsWriter(ReachMetrics metrics) : ICycleOutput
         {
             foreach (var (address, family) in previous.Except(current))
             {
-                metrics.TcpConnectResult.RemoveWhere(l => l[0] == name && l[1] == address && l[2] == family);
-                ReachMetrics.RemoveSeries(metrics.TcpConnectDuration, l => l[0] == name && l[1] == address && l[2] == family);
+                metrics.TcpConnectResult.RemoveWhere(name, l => l[1] == address && l[2] == family);
+                metrics.TcpConnectDuration?.RemoveWhere(name, l => l[1] == address && l[2] == family);
             }
         }
 

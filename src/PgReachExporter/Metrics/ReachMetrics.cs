@@ -41,7 +41,7 @@ internal sealed class ReachMetrics
             "Result of the last TCP connect to each resolved address of the target: 1 for the current result, 0 for the others.",
             ["target", "address", "family"], "result", TcpConnectResults.All, TcpConnectResults.Label));
         TcpConnectDuration = full // full only
-            ? PerTarget(factory.CreateGauge("pgreach_tcp_connect_duration_seconds",
+            ? Keyed(factory.CreateGauge("pgreach_tcp_connect_duration_seconds",
                 "Time the last TCP connect to each address took to succeed or fail, in seconds.",
                 ["target", "address", "family"]))
             : null;
@@ -64,7 +64,7 @@ internal sealed class ReachMetrics
                 "Server version number (as server_version_num, e.g. 150004) reported by the last successful login.", ["target"]))
             : null;
         DnsAddresses = full // full only
-            ? PerTarget(factory.CreateGauge("pgreach_dns_addresses",
+            ? Keyed(factory.CreateGauge("pgreach_dns_addresses",
                 "Number of addresses the target's host resolved to in the last cycle, by address family.", ["target", "family"]))
             : null;
         DnsLookupDuration = full // full only
@@ -74,7 +74,7 @@ internal sealed class ReachMetrics
         TlsCertificateExpiry = PerTarget(factory.CreateGauge("pgreach_tls_certificate_expiry_timestamp_seconds",
             "Unix time of the earliest notAfter in the certificate chain the server presented to the TLS probe (as the blackbox exporter's probe_ssl_earliest_cert_expiry); absent until a handshake completed.",
             ["target"]));
-        TlsInfo = PerTarget(factory.CreateGauge("pgreach_tls_info",
+        TlsInfo = Keyed(factory.CreateGauge("pgreach_tls_info",
             "The TLS probe's last completed handshake: protocol version, cipher suite, the server certificate's subject and issuer; always 1.",
             ["target", "version", "cipher", "subject", "issuer"]));
         TlsHandshakeDuration = full // full only
@@ -92,7 +92,7 @@ internal sealed class ReachMetrics
             : null;
         Overruns = PerTarget(accumulating.CreateCounter("pgreach_probe_overruns_total",
             "Probe cycles that took longer than the target's interval.", ["target"]));
-        Diagnosis = PerTarget(factory.CreateGauge("pgreach_diagnosis",
+        Diagnosis = Keyed(factory.CreateGauge("pgreach_diagnosis",
             "Causes found by the target's latest verdict: 1 per active (layer, cause); a cause that clears has no series. cause=\"ok\", layer=\"all\" when nothing is wrong.",
             ["target", "layer", "cause"]));
         DiagnosisChanges = full // full only
@@ -107,10 +107,10 @@ internal sealed class ReachMetrics
             ["target", "check"], "result", ServerChecks.Results, ServerChecks.Label));
         ServerChecksDuration = PerTargetServer(factory.CreateGauge("pgreach_server_checks_duration_seconds",
             "Time the last cycle of server-side checks took, in seconds.", ["target"]));
-        ServerInfo = PerTargetServer(factory.CreateGauge("pgreach_server_info",
+        ServerInfo = KeyedServer(factory.CreateGauge("pgreach_server_info",
             "Identity of the server behind the monitoring connection; always 1. server_address is empty over a Unix socket; server_port is the port it answered on, or its port setting over a Unix socket.",
             ["target", "version", "server_address", "server_port", "system_identifier", "listen_addresses"]));
-        SettingPendingRestart = PerTargetServer(factory.CreateGauge("pgreach_setting_pending_restart",
+        SettingPendingRestart = KeyedServer(factory.CreateGauge("pgreach_setting_pending_restart",
             "1 when a setting was changed in the configuration files but needs a restart to apply (pg_settings.pending_restart); the watched settings always have a series, others only while pending.",
             ["target", "name"]));
         PostmasterStartTime = PerTargetServer(factory.CreateGauge("pgreach_postmaster_start_time_seconds",
@@ -124,14 +124,14 @@ internal sealed class ReachMetrics
             "pg_hba.conf lines on disk the server can use (rows of pg_hba_file_rules without an error).", ["target"]));
         HbaRuleErrors = PerTargetServer(factory.CreateGauge("pgreach_hba_rule_errors",
             "pg_hba.conf lines on disk with an error (rows of pg_hba_file_rules whose error is not null).", ["target"]));
-        HbaRuleErrorInfo = PerTargetServer(factory.CreateGauge("pgreach_hba_rule_error_info",
+        HbaRuleErrorInfo = KeyedServer(factory.CreateGauge("pgreach_hba_rule_error_info",
             "One series per pg_hba.conf line with an error (at most 20 per target); always 1.", ["target", "file", "line"]));
         HbaFileLoadable = PerTargetServer(factory.CreateGauge("pgreach_hba_file_loadable",
             "0 when pg_hba.conf on disk has a line the server cannot parse: a reload keeps the previous rules and a restart would fail; 1 otherwise.",
             ["target"]));
         HbaReloadPending = PerTargetServer(factory.CreateGauge("pgreach_hba_reload_pending",
             "1 when pg_hba.conf on disk is newer than the server's last configuration load (whole-second resolution), 0 otherwise.", ["target"]));
-        Connections = PerTargetServer(factory.CreateGauge("pgreach_connections",
+        Connections = KeyedServer(factory.CreateGauge("pgreach_connections",
             "Client backends by state (pg_stat_activity); the agent's monitoring session is one of them. state=\"unknown\": sessions the role may not inspect.",
             ["target", "state"]));
         MaxConnections = PerTargetServer(factory.CreateGauge("pgreach_max_connections", "The max_connections setting.", ["target"]));
@@ -140,38 +140,38 @@ internal sealed class ReachMetrics
             "The superuser_reserved_connections setting: slots only superusers may use.", ["target"]));
         ReservedConnections = PerTargetServer(factory.CreateGauge("pgreach_reserved_connections",
             "The reserved_connections setting (PostgreSQL 16+): slots only for roles with pg_use_reserved_connections.", ["target"]));
-        HbaClientAllowed = PerTargetServer(factory.CreateGauge("pgreach_hba_client_allowed",
+        HbaClientAllowed = KeyedServer(factory.CreateGauge("pgreach_hba_client_allowed",
             "What the pg_hba.conf rules in force do with each declared expected client: 1 allowed, 0 rejected or no matching line, -1 unknown (also while a change pending since before the agent started hides them).",
             ["target", "client"]));
-        HbaClientAllowedAfterReload = PerTargetServer(factory.CreateGauge("pgreach_hba_client_allowed_after_reload",
+        HbaClientAllowedAfterReload = KeyedServer(factory.CreateGauge("pgreach_hba_client_allowed_after_reload",
             "What the rules in force after a reload would do with each expected client (pg_hba.conf on disk, or the rules in force when it would not load): 1 allowed, 0 rejected or no matching line, -1 unknown.",
             ["target", "client"]));
-        HbaClientMatchedLine = PerTargetServer(factory.CreateGauge("pgreach_hba_client_matched_line",
+        HbaClientMatchedLine = KeyedServer(factory.CreateGauge("pgreach_hba_client_matched_line",
             "Line number (within its file) of the first pg_hba.conf line matching each expected client; 0 when no line matches or it is unknown.",
             ["target", "client"]));
         HbaShadowedRules = PerTargetServer(factory.CreateGauge("pgreach_hba_shadowed_rules",
             "pg_hba.conf lines that can never be the first match because earlier lines cover everything they match.", ["target"]));
-        LogEvents = PerTarget(accumulating.CreateCounter("pgreach_log_events_total",
+        LogEvents = Keyed(accumulating.CreateCounter("pgreach_log_events_total",
             "Server log lines of each reachability event since the agent began reading the target's log (LogPath).",
             ["target", "event"]));
-        LogLastEventTimestamp = PerTarget(factory.CreateGauge("pgreach_log_last_event_timestamp_seconds",
+        LogLastEventTimestamp = Keyed(factory.CreateGauge("pgreach_log_last_event_timestamp_seconds",
             "Unix time of the latest server log line of each event (the line's own time where its zone is unambiguous); absent until one is seen.",
             ["target", "event"]));
-        LogListening = PerTarget(factory.CreateGauge("pgreach_log_listening",
+        LogListening = Keyed(factory.CreateGauge("pgreach_log_listening",
             "1 for each address and port the postmaster said it listens on at its latest start seen in the server log.",
             ["target", "address", "port"]));
         LogLines = PerTarget(accumulating.CreateCounter("pgreach_log_lines_total",
             "Complete server log lines read.", ["target"]));
-        LogReadErrors = PerTarget(accumulating.CreateCounter("pgreach_log_read_errors_total",
+        LogReadErrors = Keyed(accumulating.CreateCounter("pgreach_log_read_errors_total",
             "Problems reading the server log: missing, permission_denied and io once per episode (retried), line_too_long and decode once per line.",
             ["target", "reason"]));
-        ListenerBound = PerTarget(factory.CreateGauge("pgreach_listener_bound",
+        ListenerBound = Keyed(factory.CreateGauge("pgreach_listener_bound",
             "1 for each address a socket listens on at the target's port, from the host's socket table (/proc/net/tcp, tcp6).",
             ["target", "address", "family"]));
         ListenerPresent = PerTarget(factory.CreateGauge("pgreach_listener_present",
             "1 when any socket listens on the target's port in the host's socket table, 0 when none does; absent when the table is not read or unreadable.",
             ["target"]));
-        ListenerInfo = PerTarget(factory.CreateGauge("pgreach_listener_info",
+        ListenerInfo = Keyed(factory.CreateGauge("pgreach_listener_info",
             "The process holding each listening socket on the target's port (its name, or unknown where the agent may not look); always 1.",
             ["target", "address", "family", "process"]));
         // A /probe answer's own two families, never in /metrics.
@@ -221,53 +221,53 @@ internal sealed class ReachMetrics
 
     public OneHotGauge<TcpConnectResult> TcpConnectResult { get; }
     public Gauge TlsCertificateExpiry { get; }
-    public Gauge TlsInfo { get; }
+    public PerTargetFamily<Gauge.Child> TlsInfo { get; }
     public Gauge? TlsHandshakeDuration { get; }
-    public Gauge? TcpConnectDuration { get; }
+    public PerTargetFamily<Gauge.Child>? TcpConnectDuration { get; }
     public ResultCounter<TcpConnectResult> TcpProbes { get; }
     public OneHotGauge<LoginResult> LoginResult { get; }
     public Gauge? LoginDuration { get; }
     public ResultCounter<LoginResult>? LoginProbes { get; }
     public Gauge? LoginServerVersion { get; }
-    public Gauge? DnsAddresses { get; }
+    public PerTargetFamily<Gauge.Child>? DnsAddresses { get; }
     public Gauge? DnsLookupDuration { get; }
     public Gauge Up { get; }
     public Gauge LastProbeTimestamp { get; }
     public Gauge? CycleDuration { get; }
     public Counter Overruns { get; }
-    public Gauge Diagnosis { get; }
+    public PerTargetFamily<Gauge.Child> Diagnosis { get; }
     public Counter? DiagnosisChanges { get; }
     public Gauge MonitoringUp { get; }
     public OneHotGauge<ServerCheckResult> ServerCheckResult { get; }
     public Gauge ServerChecksDuration { get; }
-    public Gauge ServerInfo { get; }
-    public Gauge SettingPendingRestart { get; }
+    public PerTargetFamily<Gauge.Child> ServerInfo { get; }
+    public PerTargetFamily<Gauge.Child> SettingPendingRestart { get; }
     public Gauge PostmasterStartTime { get; }
     public Gauge ConfigLoadTime { get; }
     public Gauge TlsCertificateFileExpiry { get; }
     public Gauge HbaRules { get; }
     public Gauge HbaRuleErrors { get; }
-    public Gauge HbaRuleErrorInfo { get; }
+    public PerTargetFamily<Gauge.Child> HbaRuleErrorInfo { get; }
     public Gauge HbaFileLoadable { get; }
     public Gauge HbaReloadPending { get; }
-    public Gauge Connections { get; }
+    public PerTargetFamily<Gauge.Child> Connections { get; }
     public Gauge MaxConnections { get; }
 
     public Gauge ServerPort { get; }
     public Gauge SuperuserReservedConnections { get; }
     public Gauge ReservedConnections { get; }
-    public Gauge HbaClientAllowed { get; }
-    public Gauge HbaClientAllowedAfterReload { get; }
-    public Gauge HbaClientMatchedLine { get; }
+    public PerTargetFamily<Gauge.Child> HbaClientAllowed { get; }
+    public PerTargetFamily<Gauge.Child> HbaClientAllowedAfterReload { get; }
+    public PerTargetFamily<Gauge.Child> HbaClientMatchedLine { get; }
     public Gauge HbaShadowedRules { get; }
-    public Counter LogEvents { get; }
-    public Gauge LogLastEventTimestamp { get; }
-    public Gauge LogListening { get; }
+    public PerTargetFamily<Counter.Child> LogEvents { get; }
+    public PerTargetFamily<Gauge.Child> LogLastEventTimestamp { get; }
+    public PerTargetFamily<Gauge.Child> LogListening { get; }
     public Counter LogLines { get; }
-    public Counter LogReadErrors { get; }
-    public Gauge ListenerBound { get; }
+    public PerTargetFamily<Counter.Child> LogReadErrors { get; }
+    public PerTargetFamily<Gauge.Child> ListenerBound { get; }
     public Gauge ListenerPresent { get; }
-    public Gauge ListenerInfo { get; }
+    public PerTargetFamily<Gauge.Child> ListenerInfo { get; }
     /// <summary>Only in a /probe answer (<see cref="ForProbe"/>).</summary>
     public Gauge? ProbeSuccess { get; }
 
@@ -298,19 +298,48 @@ internal sealed class ReachMetrics
     /// <summary>The families written by the agent itself rather than by prometheus-net (see <see cref="OneHotGauge{T}"/>).</summary>
     public IReadOnlyList<IExposedFamily> ExposedFamilies => _exposed;
 
-    /// <summary>Registers a family whose first label is "target" so that <see cref="RemoveTarget"/> covers it.</summary>
+    /// <summary>
+    /// Registers a family whose only label is "target" so that <see cref="RemoveTarget"/> covers it; a family with more
+    /// labels is <see cref="Keyed{TChild}"/>, so that removing a target never scans the family.
+    /// </summary>
     public TCollector PerTarget<TCollector>(TCollector family) where TCollector : Collector
     {
-        _perTargetRemovers.Add(target => RemoveSeries(family, labels => labels[0] == target));
+        _perTargetRemovers.Add(SingleLabelRemover(family));
         return family;
     }
 
     /// <summary>A per-target family fed by the monitoring connection, so <see cref="RemoveServerSeries"/> covers it too.</summary>
     public TCollector PerTargetServer<TCollector>(TCollector family) where TCollector : Collector
     {
-        _serverRemovers.Add(target => RemoveSeries(family, labels => labels[0] == target));
+        _serverRemovers.Add(SingleLabelRemover(family));
         return PerTarget(family);
     }
+
+    /// <summary>A per-target family with labels after "target", indexed by target.</summary>
+    public PerTargetFamily<TChild> Keyed<TChild>(Collector<TChild> family) where TChild : ChildBase
+    {
+        var keyed = new PerTargetFamily<TChild>(family);
+        _perTargetRemovers.Add(keyed.RemoveTarget);
+        return keyed;
+    }
+
+    /// <summary>A keyed family fed by the monitoring connection.</summary>
+    public PerTargetFamily<TChild> KeyedServer<TChild>(Collector<TChild> family) where TChild : ChildBase
+    {
+        var keyed = Keyed(family);
+        _serverRemovers.Add(keyed.RemoveTarget);
+        return keyed;
+    }
+
+    private static Action<string> SingleLabelRemover(Collector family) =>
+        family.LabelNames is ["target"]
+            ? family switch
+            {
+                Gauge gauge => target => gauge.RemoveLabelled(target),
+                Counter counter => target => counter.RemoveLabelled(target),
+                _ => throw new ArgumentException($"Unsupported metric family type {family.GetType().Name}", nameof(family)),
+            }
+            : throw new ArgumentException($"{family.Name} has labels after target: register it with Keyed", nameof(family));
 
     /// <summary>A one-hot family whose first leading label is "target", written into /metrics by the agent.</summary>
     public OneHotGauge<T> PerTarget<T>(OneHotGauge<T> family) where T : struct, Enum => AddExposed(family, server: false);
@@ -347,46 +376,13 @@ internal sealed class ReachMetrics
         }
 
         _exposed.Add(family);
-        _perTargetRemovers.Add(target => family.RemoveWhere(labels => labels[0] == target));
+        _perTargetRemovers.Add(family.RemoveTarget);
         if (server)
         {
-            _serverRemovers.Add(target => family.RemoveWhere(labels => labels[0] == target));
+            _serverRemovers.Add(family.RemoveTarget);
         }
 
         return family;
-    }
-
-    /// <summary>Drops the series of a family whose label values match.</summary>
-    public static void RemoveSeries(Collector? family, Func<string[], bool> match)
-    {
-        switch (family)
-        {
-            case Gauge gauge:
-                foreach (var labels in gauge.GetAllLabelValues().Where(match).ToList())
-                {
-                    gauge.RemoveLabelled(labels);
-                }
-
-                break;
-            case Counter counter:
-                foreach (var labels in counter.GetAllLabelValues().Where(match).ToList())
-                {
-                    counter.RemoveLabelled(labels);
-                }
-
-                break;
-            case Histogram histogram:
-                foreach (var labels in histogram.GetAllLabelValues().Where(match).ToList())
-                {
-                    histogram.RemoveLabelled(labels);
-                }
-
-                break;
-            case null:
-                break; // a family the series profile leaves out
-            default:
-                throw new ArgumentException($"Unsupported metric family type {family.GetType().Name}", nameof(family));
-        }
     }
 }
 

@@ -50,13 +50,14 @@ internal sealed class ServerMetricsWriter(ReachMetrics metrics) : IServerViewSin
     {
         if (settings is null)
         {
-            Remove(name, metrics.SettingPendingRestart, metrics.MaxConnections, metrics.SuperuserReservedConnections, metrics.ReservedConnections, metrics.ServerPort);
+            metrics.SettingPendingRestart.RemoveTarget(name);
+            Remove(name, metrics.MaxConnections, metrics.SuperuserReservedConnections, metrics.ReservedConnections, metrics.ServerPort);
             return;
         }
 
         // The watched settings always have a series (0 or 1); any other setting only while it is pending.
         var shown = settings.Values.Keys.Concat(settings.PendingRestart).ToHashSet(StringComparer.Ordinal);
-        ReachMetrics.RemoveSeries(metrics.SettingPendingRestart, l => l[0] == name && !shown.Contains(l[1]));
+        metrics.SettingPendingRestart.RemoveWhere(name, l => !shown.Contains(l[1]));
         foreach (var setting in shown)
         {
             metrics.SettingPendingRestart.WithLabels(name, setting).Set(settings.IsPendingRestart(setting) ? 1 : 0);
@@ -72,7 +73,8 @@ internal sealed class ServerMetricsWriter(ReachMetrics metrics) : IServerViewSin
     {
         if (identity is null)
         {
-            Remove(name, metrics.ServerInfo, metrics.PostmasterStartTime, metrics.ConfigLoadTime);
+            metrics.ServerInfo.RemoveTarget(name);
+            Remove(name, metrics.PostmasterStartTime, metrics.ConfigLoadTime);
             return;
         }
 
@@ -82,7 +84,7 @@ internal sealed class ServerMetricsWriter(ReachMetrics metrics) : IServerViewSin
             // Over a Unix socket inet_server_port() is null; the port setting is the port the server listens on.
             (identity.ServerPort ?? settings?.Port)?.ToString(CultureInfo.InvariantCulture) ?? "", identity.SystemIdentifier ?? "", settings?.ListenAddresses ?? "",
         ];
-        ReachMetrics.RemoveSeries(metrics.ServerInfo, l => l[0] == name && !l.AsSpan().SequenceEqual(labels));
+        metrics.ServerInfo.RemoveWhere(name, l => !l.AsSpan().SequenceEqual(labels));
         metrics.ServerInfo.WithLabels(labels).Set(1);
         metrics.PostmasterStartTime.WithLabels(name).Set(identity.PostmasterStartTime.ToUnixTimeMilliseconds() / 1000.0);
         metrics.ConfigLoadTime.WithLabels(name).Set(identity.ConfigLoadTime.ToUnixTimeMilliseconds() / 1000.0);
@@ -92,7 +94,8 @@ internal sealed class ServerMetricsWriter(ReachMetrics metrics) : IServerViewSin
     {
         if (rules is null)
         {
-            Remove(name, metrics.HbaRules, metrics.HbaRuleErrors, metrics.HbaRuleErrorInfo, metrics.HbaFileLoadable, metrics.HbaShadowedRules);
+            metrics.HbaRuleErrorInfo.RemoveTarget(name);
+            Remove(name, metrics.HbaRules, metrics.HbaRuleErrors, metrics.HbaFileLoadable, metrics.HbaShadowedRules);
             return;
         }
 
@@ -105,7 +108,7 @@ internal sealed class ServerMetricsWriter(ReachMetrics metrics) : IServerViewSin
         var current = errors.Take(MaxHbaErrorSeries)
             .Select(e => (File: e.FileName ?? settings?.HbaFile ?? "", Line: e.LineNumber.ToString(CultureInfo.InvariantCulture)))
             .ToHashSet();
-        ReachMetrics.RemoveSeries(metrics.HbaRuleErrorInfo, l => l[0] == name && !current.Contains((l[1], l[2])));
+        metrics.HbaRuleErrorInfo.RemoveWhere(name, l => !current.Contains((l[1], l[2])));
         foreach (var (file, line) in current)
         {
             metrics.HbaRuleErrorInfo.WithLabels(name, file, line).Set(1);
@@ -127,7 +130,7 @@ internal sealed class ServerMetricsWriter(ReachMetrics metrics) : IServerViewSin
     {
         if (connections is null)
         {
-            Remove(name, metrics.Connections);
+            metrics.Connections.RemoveTarget(name);
             return;
         }
 
@@ -176,7 +179,7 @@ internal sealed class ServerMetricsWriter(ReachMetrics metrics) : IServerViewSin
         }
         else
         {
-            ReachMetrics.RemoveSeries(family, l => l[0] == name);
+            family.RemoveLabelled(name);
         }
     }
 
@@ -184,7 +187,7 @@ internal sealed class ServerMetricsWriter(ReachMetrics metrics) : IServerViewSin
     {
         foreach (var family in families)
         {
-            ReachMetrics.RemoveSeries(family, l => l[0] == name);
+            family.RemoveLabelled(name);
         }
     }
 }

@@ -38,6 +38,14 @@ internal sealed class TargetInfoFamily(string name, string help) : IExposedFamil
         }
     }
 
+    /// <summary>
+    /// Nothing to do per target: <see cref="FleetMetricsWriter"/> replaces the whole family with each new target set,
+    /// which has the removed targets' series gone already (rebuilding it per removed target would be quadratic).
+    /// </summary>
+    public void RemoveTarget(string target)
+    {
+    }
+
     public async ValueTask WriteAsync(ExpositionWriter writer, CancellationToken cancel)
     {
         var snapshot = Volatile.Read(ref _current);

@@ -10,7 +10,7 @@ public sealed class CommandSyntaxTests
     [InlineData("--urls --config a.json", "--urls needs a value (URLS)")]
     [InlineData("stray", "unexpected argument 'stray'; see 'PgReachExporter --help'")]
     [InlineData("diagnos postgresql://h/db", "unexpected argument 'diagnos' (did you mean diagnose?)")]
-    [InlineData("--PgReach:Intervall 30s", "unknown setting '--PgReach:Intervall' (did you mean --PgReach:Interval?); known: ConnectTimeout, Interval, LogFormat, Modules, Probe, TargetFiles, TargetInfoLabels, Targets, Web")]
+    [InlineData("--PgReach:Intervall 30s", "unknown setting '--PgReach:Intervall' (did you mean --PgReach:Interval?); known: ConnectTimeout, Interval, LogFormat, Modules, Probe, SeriesProfile, TargetFiles, TargetInfoLabels, Targets, Web")]
     [InlineData("--PgReach:Targts:0:Host db1", "unknown setting '--PgReach:Targts:0:Host' (did you mean --PgReach:Targets:0:Host?)")]
     [InlineData("--PgRech:Interval 30s", "unknown option '--PgRech:Interval' (did you mean --PgReach:KEY?)")]
     [InlineData("--PgReach: 30s", "--PgReach: needs a KEY")]
