@@ -92,6 +92,42 @@ internal sealed class ExpositionWriter : IAsyncDisposable
         WriteAscii(_format == ExpositionFormat.OpenMetricsText ? ".0\n" : "\n");
     }
 
+    /// <summary>The most bytes <see cref="WriteValueLine"/> writes: `} `, the shortest round-trip double, ".0" and the line end.</summary>
+    public const int MaxValueLineBytes = 40;
+
+    /// <summary>
+    /// The end of a series line: the closing brace (when the prefix had labels), a double as prometheus-net writes it
+    /// (shortest round-trip, NaN, +Inf, -Inf; an integral value as an integer, with ".0" in OpenMetrics) and the line end.
+    /// </summary>
+    public void WriteValueLine(double value)
+    {
+        WriteAscii("} ");
+        if (double.IsNaN(value))
+        {
+            WriteAscii("NaN\n");
+        }
+        else if (double.IsPositiveInfinity(value))
+        {
+            WriteAscii("+Inf\n");
+        }
+        else if (double.IsNegativeInfinity(value))
+        {
+            WriteAscii("-Inf\n");
+        }
+        else if (Math.Abs(value) < 9e18 && value == Math.Floor(value))
+        {
+            WriteCountLine((long)value);
+        }
+        else
+        {
+            value.TryFormat(_buffer.AsSpan(_used), out var written, "R", CultureInfo.InvariantCulture);
+            // 1e-07 rather than 1E-07, as prometheus-net writes it.
+            _buffer.AsSpan(_used, written).Replace((byte)'E', (byte)'e');
+            _used += written;
+            WriteAscii("\n");
+        }
+    }
+
     public async ValueTask FlushAsync(CancellationToken cancel)
     {
         if (_used > 0)

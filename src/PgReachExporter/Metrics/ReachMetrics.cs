@@ -52,52 +52,50 @@ internal sealed class ReachMetrics
             "Result of the last login attempt (fresh unpooled connection through authentication): 1 for the current result, 0 for the others.",
             ["target"], "result", LoginResults.All, LoginResults.Label));
         LoginDuration = full // full only
-            ? PerTarget(factory.CreateGauge("pgreach_login_duration_seconds",
-                "Time the last login attempt took to succeed or fail, in seconds.", ["target"]))
+            ? AddExposed(TargetValueFamily.Gauge("pgreach_login_duration_seconds",
+            "Time the last login attempt took to succeed or fail, in seconds."), server: false)
             : null;
         LoginProbes = full // full only
             ? PerTarget(new ResultCounter<LoginResult>("pgreach_login_probes_total",
                 "Login attempts by result.", ["target"], "result", LoginResults.All, LoginResults.Label))
             : null;
         LoginServerVersion = full // full only
-            ? PerTarget(factory.CreateGauge("pgreach_login_server_version",
-                "Server version number (as server_version_num, e.g. 150004) reported by the last successful login.", ["target"]))
+            ? AddExposed(TargetValueFamily.Gauge("pgreach_login_server_version",
+            "Server version number (as server_version_num, e.g. 150004) reported by the last successful login."), server: false)
             : null;
         DnsAddresses = full // full only
             ? Keyed(factory.CreateGauge("pgreach_dns_addresses",
                 "Number of addresses the target's host resolved to in the last cycle, by address family.", ["target", "family"]))
             : null;
         DnsLookupDuration = full // full only
-            ? PerTarget(factory.CreateGauge("pgreach_dns_lookup_duration_seconds",
-                "Time the last host name lookup took, in seconds (0 for an IP address or a Unix socket).", ["target"]))
+            ? AddExposed(TargetValueFamily.Gauge("pgreach_dns_lookup_duration_seconds",
+            "Time the last host name lookup took, in seconds (0 for an IP address or a Unix socket)."), server: false)
             : null;
-        TlsCertificateExpiry = PerTarget(factory.CreateGauge("pgreach_tls_certificate_expiry_timestamp_seconds",
-            "Unix time of the earliest notAfter in the certificate chain the server presented to the TLS probe (as the blackbox exporter's probe_ssl_earliest_cert_expiry); absent until a handshake completed.",
-            ["target"]));
+        TlsCertificateExpiry = AddExposed(TargetValueFamily.Gauge("pgreach_tls_certificate_expiry_timestamp_seconds",
+            "Unix time of the earliest notAfter in the certificate chain the server presented to the TLS probe (as the blackbox exporter's probe_ssl_earliest_cert_expiry); absent until a handshake completed."), server: false);
         TlsInfo = Keyed(factory.CreateGauge("pgreach_tls_info",
             "The TLS probe's last completed handshake: protocol version, cipher suite, the server certificate's subject and issuer; always 1.",
             ["target", "version", "cipher", "subject", "issuer"]));
         TlsHandshakeDuration = full // full only
-            ? PerTarget(factory.CreateGauge("pgreach_tls_handshake_duration_seconds",
-                "Time the TLS probe's last handshake took (SSLRequest to finished, or to its failure), in seconds; absent when no handshake was tried.",
-                ["target"]))
+            ? AddExposed(TargetValueFamily.Gauge("pgreach_tls_handshake_duration_seconds",
+            "Time the TLS probe's last handshake took (SSLRequest to finished, or to its failure), in seconds; absent when no handshake was tried."), server: false)
             : null;
-        Up = PerTarget(factory.CreateGauge("pgreach_up",
-            "1 when the last cycle connected over TCP and logged in successfully, 0 otherwise.", ["target"]));
-        LastProbeTimestamp = PerTarget(factory.CreateGauge("pgreach_last_probe_timestamp_seconds",
-            "Unix time at which the target's last completed probe cycle started.", ["target"]));
+        Up = AddExposed(TargetValueFamily.Gauge("pgreach_up",
+            "1 when the last cycle connected over TCP and logged in successfully, 0 otherwise."), server: false);
+        LastProbeTimestamp = AddExposed(TargetValueFamily.Gauge("pgreach_last_probe_timestamp_seconds",
+            "Unix time at which the target's last completed probe cycle started."), server: false);
         CycleDuration = full // full only
-            ? PerTarget(factory.CreateGauge("pgreach_probe_cycle_duration_seconds",
-                "Duration of the target's last probe cycle (DNS, TCP and login), in seconds.", ["target"]))
+            ? AddExposed(TargetValueFamily.Gauge("pgreach_probe_cycle_duration_seconds",
+            "Duration of the target's last probe cycle (DNS, TCP and login), in seconds."), server: false)
             : null;
-        Overruns = PerTarget(accumulating.CreateCounter("pgreach_probe_overruns_total",
-            "Probe cycles that took longer than the target's interval.", ["target"]));
+        Overruns = AddExposed(TargetValueFamily.Counter("pgreach_probe_overruns_total",
+            "Probe cycles that took longer than the target's interval."), server: false);
         Diagnosis = Keyed(factory.CreateGauge("pgreach_diagnosis",
             "Causes found by the target's latest verdict: 1 per active (layer, cause); a cause that clears has no series. cause=\"ok\", layer=\"all\" when nothing is wrong.",
             ["target", "layer", "cause"]));
         DiagnosisChanges = full // full only
-            ? PerTarget(accumulating.CreateCounter("pgreach_diagnosis_changes_total",
-                "Times the target's verdict changed: its reachability or its set of causes.", ["target"]))
+            ? AddExposed(TargetValueFamily.Counter("pgreach_diagnosis_changes_total",
+            "Times the target's verdict changed: its reachability or its set of causes."), server: false)
             : null;
         MonitoringUp = PerTargetServer(factory.CreateGauge("pgreach_monitoring_up",
             "1 when the target's monitoring connection is open, 0 while the agent reconnects; only targets with a monitoring connection have it.",
@@ -168,9 +166,8 @@ internal sealed class ReachMetrics
         ListenerBound = Keyed(factory.CreateGauge("pgreach_listener_bound",
             "1 for each address a socket listens on at the target's port, from the host's socket table (/proc/net/tcp, tcp6).",
             ["target", "address", "family"]));
-        ListenerPresent = PerTarget(factory.CreateGauge("pgreach_listener_present",
-            "1 when any socket listens on the target's port in the host's socket table, 0 when none does; absent when the table is not read or unreadable.",
-            ["target"]));
+        ListenerPresent = AddExposed(TargetValueFamily.Gauge("pgreach_listener_present",
+            "1 when any socket listens on the target's port in the host's socket table, 0 when none does; absent when the table is not read or unreadable."), server: false);
         ListenerInfo = Keyed(factory.CreateGauge("pgreach_listener_info",
             "The process holding each listening socket on the target's port (its name, or unknown where the agent may not look); always 1.",
             ["target", "address", "family", "process"]));
@@ -220,23 +217,23 @@ internal sealed class ReachMetrics
     public SeriesProfile Profile { get; }
 
     public OneHotGauge<TcpConnectResult> TcpConnectResult { get; }
-    public Gauge TlsCertificateExpiry { get; }
+    public TargetValueFamily TlsCertificateExpiry { get; }
     public PerTargetFamily<Gauge.Child> TlsInfo { get; }
-    public Gauge? TlsHandshakeDuration { get; }
+    public TargetValueFamily? TlsHandshakeDuration { get; }
     public PerTargetFamily<Gauge.Child>? TcpConnectDuration { get; }
     public ResultCounter<TcpConnectResult> TcpProbes { get; }
     public OneHotGauge<LoginResult> LoginResult { get; }
-    public Gauge? LoginDuration { get; }
+    public TargetValueFamily? LoginDuration { get; }
     public ResultCounter<LoginResult>? LoginProbes { get; }
-    public Gauge? LoginServerVersion { get; }
+    public TargetValueFamily? LoginServerVersion { get; }
     public PerTargetFamily<Gauge.Child>? DnsAddresses { get; }
-    public Gauge? DnsLookupDuration { get; }
-    public Gauge Up { get; }
-    public Gauge LastProbeTimestamp { get; }
-    public Gauge? CycleDuration { get; }
-    public Counter Overruns { get; }
+    public TargetValueFamily? DnsLookupDuration { get; }
+    public TargetValueFamily Up { get; }
+    public TargetValueFamily LastProbeTimestamp { get; }
+    public TargetValueFamily? CycleDuration { get; }
+    public TargetValueFamily Overruns { get; }
     public PerTargetFamily<Gauge.Child> Diagnosis { get; }
-    public Counter? DiagnosisChanges { get; }
+    public TargetValueFamily? DiagnosisChanges { get; }
     public Gauge MonitoringUp { get; }
     public OneHotGauge<ServerCheckResult> ServerCheckResult { get; }
     public Gauge ServerChecksDuration { get; }
@@ -266,7 +263,7 @@ internal sealed class ReachMetrics
     public Counter LogLines { get; }
     public PerTargetFamily<Counter.Child> LogReadErrors { get; }
     public PerTargetFamily<Gauge.Child> ListenerBound { get; }
-    public Gauge ListenerPresent { get; }
+    public TargetValueFamily ListenerPresent { get; }
     public PerTargetFamily<Gauge.Child> ListenerInfo { get; }
     /// <summary>Only in a /probe answer (<see cref="ForProbe"/>).</summary>
     public Gauge? ProbeSuccess { get; }
