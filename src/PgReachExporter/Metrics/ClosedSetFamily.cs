@@ -36,7 +36,7 @@ internal abstract class ClosedSetFamily<T, TState> : IExposedFamily
     protected ConcurrentDictionary<string[], TState> Series { get; } = new(LabelValuesComparer.Instance);
 
     // With leading labels after "target", each target's label sets, so that removing a target never scans the others'.
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string[], byte>> _byTarget = new(StringComparer.Ordinal);
+    private readonly TargetLabelSets _byTarget = new();
 
     public void RemoveWhere(Func<IReadOnlyList<string>, bool> match)
     {
@@ -63,24 +63,22 @@ internal abstract class ClosedSetFamily<T, TState> : IExposedFamily
 
     public void RemoveTarget(string target)
     {
-        foreach (var labels in LabelSetsOf(target))
+        foreach (var labels in LabelSetsOf(target, forget: true))
         {
-            Remove(labels);
+            Series.TryRemove(labels, out _);
         }
-
-        _byTarget.TryRemove(target, out _);
     }
 
-    private IEnumerable<string[]> LabelSetsOf(string target) => _leadingLabelNames.Length == 1
+    private string[][] LabelSetsOf(string target, bool forget = false) => _leadingLabelNames.Length == 1
         ? [[target]]
-        : _byTarget.TryGetValue(target, out var sets) ? sets.Keys : [];
+        : _byTarget.Of(target, forget);
 
     private void Remove(string[] labels)
     {
         Series.TryRemove(labels, out _);
-        if (_leadingLabelNames.Length > 1 && _byTarget.TryGetValue(labels[0], out var sets))
+        if (_leadingLabelNames.Length > 1)
         {
-            sets.TryRemove(labels, out _);
+            _byTarget.Remove(labels);
         }
     }
 
@@ -101,7 +99,7 @@ internal abstract class ClosedSetFamily<T, TState> : IExposedFamily
 
         if (leadingLabels.Length > 1)
         {
-            _byTarget.GetOrAdd(leadingLabels[0], static _ => new ConcurrentDictionary<string[], byte>(LabelValuesComparer.Instance)).TryAdd(leadingLabels, 0);
+            _byTarget.Add(leadingLabels);
         }
 
         return leadingLabels;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Prometheus;
 
 namespace PgReachExporter.Metrics;
@@ -12,7 +11,7 @@ namespace PgReachExporter.Metrics;
 internal sealed class PerTargetFamily<TChild>(Collector<TChild> family)
     where TChild : ChildBase
 {
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string[], byte>> _byTarget = new(StringComparer.Ordinal);
+    private readonly TargetLabelSets _byTarget = new();
 
     public string Name => family.Name;
 
@@ -20,50 +19,34 @@ internal sealed class PerTargetFamily<TChild>(Collector<TChild> family)
     public TChild WithLabels(params string[] labels)
     {
         var child = family.WithLabels(labels);
-        _byTarget.GetOrAdd(labels[0], static _ => new ConcurrentDictionary<string[], byte>(LabelValuesComparer.Instance)).TryAdd(labels, 0);
+        _byTarget.Add(labels);
         return child;
     }
 
     public void RemoveLabelled(params string[] labels)
     {
         family.RemoveLabelled(labels);
-        if (_byTarget.TryGetValue(labels[0], out var series))
-        {
-            series.TryRemove(labels, out _);
-        }
+        _byTarget.Remove(labels);
     }
 
     /// <summary>Removes the series of one target whose label values match.</summary>
     public void RemoveWhere(string target, Func<string[], bool> match)
     {
-        if (!_byTarget.TryGetValue(target, out var series))
+        foreach (var labels in _byTarget.Of(target).Where(match))
         {
-            return;
-        }
-
-        foreach (var labels in series.Keys)
-        {
-            if (match(labels))
-            {
-                family.RemoveLabelled(labels);
-                series.TryRemove(labels, out _);
-            }
+            RemoveLabelled(labels);
         }
     }
 
     /// <summary>Removes every series of a target.</summary>
     public void RemoveTarget(string target)
     {
-        if (_byTarget.TryRemove(target, out var series))
+        foreach (var labels in _byTarget.Of(target, forget: true))
         {
-            foreach (var labels in series.Keys)
-            {
-                family.RemoveLabelled(labels);
-            }
+            family.RemoveLabelled(labels);
         }
     }
 
     /// <summary>The label sets of one target's series (tests and the status of removal).</summary>
-    public IReadOnlyCollection<string[]> LabelSetsOf(string target) =>
-        _byTarget.TryGetValue(target, out var series) ? [.. series.Keys] : [];
+    public IReadOnlyCollection<string[]> LabelSetsOf(string target) => _byTarget.Of(target);
 }
