@@ -20,7 +20,8 @@ internal static class PostgresConnector
     /// <param name="tls">Changes to the TLS handshake's options the connection string cannot express (version limits, the name to verify).</param>
     public static NpgsqlDataSource DataSource(string connectionString, PasswordSource password, bool arrays = false, Action<SslClientAuthenticationOptions>? tls = null)
     {
-        var builder = new NpgsqlSlimDataSourceBuilder(connectionString);
+        // One name for every data source: Npgsql sorts its list of live data sources by name at each registration.
+        var builder = new NpgsqlSlimDataSourceBuilder(connectionString) { Name = "pgreach" };
         // Loading the server's types would add catalog queries to every connection.
         builder.ConfigureTypeLoading(options => options.EnableTypeLoading(false));
         if (arrays)
