@@ -77,7 +77,7 @@ internal sealed class LoginProbe : IAsyncDisposable
         var started = _time.GetTimestamp();
         try
         {
-            _dataSource ??= PostgresConnector.DataSource(_connectionString, _target.Password, tls: _tls);
+            _dataSource ??= await PostgresConnector.DataSourceAsync(_connectionString, _target.Password, _tls, stopping).ConfigureAwait(false);
             var connection = await PostgresConnector.OpenAsync(_dataSource, _target.ConnectTimeout, _time, stopping).ConfigureAwait(false);
             var version = connection.PostgreSqlVersion;
             await connection.DisposeAsync().ConfigureAwait(false);

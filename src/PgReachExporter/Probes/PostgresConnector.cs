@@ -17,6 +17,25 @@ internal static class PostgresConnector
     /// </summary>
     public static SslMode SslModeFor(string host, SslMode mode) => host.StartsWith('/') ? SslMode.Disable : mode;
 
+    // One data source is built at a time, waited for without holding a thread: Npgsql's registration sorts a
+    // process-wide list of live data sources under a lock, and thousands of first logins building theirs together
+    // blocked thread-pool threads on that lock until /metrics and the probes starved.
+    private static readonly SemaphoreSlim Building = new(1, 1);
+
+    /// <summary><see cref="DataSource"/>, one build at a time across the process.</summary>
+    public static async Task<NpgsqlDataSource> DataSourceAsync(string connectionString, PasswordSource password, Action<SslClientAuthenticationOptions>? tls, CancellationToken stopping)
+    {
+        await Building.WaitAsync(stopping).ConfigureAwait(false);
+        try
+        {
+            return DataSource(connectionString, password, tls: tls);
+        }
+        finally
+        {
+            Building.Release();
+        }
+    }
+
     /// <param name="tls">Changes to the TLS handshake's options the connection string cannot express (version limits, the name to verify).</param>
     public static NpgsqlDataSource DataSource(string connectionString, PasswordSource password, bool arrays = false, Action<SslClientAuthenticationOptions>? tls = null)
     {
