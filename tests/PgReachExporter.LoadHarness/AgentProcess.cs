@@ -36,6 +36,9 @@ internal sealed partial class AgentProcess : IAsyncDisposable
 
     public string RecentOutput => string.Join(Environment.NewLine, _lastLines);
 
+    /// <summary>From process start to the agent's "Now listening on" line (its /healthz answers from then on).</summary>
+    public TimeSpan ListeningAfter { get; private set; }
+
     public static async Task<AgentProcess> StartAsync(HarnessOptions options, string configFile, string workingDirectory, CancellationToken cancellation)
     {
         // A .dll runs on the shared runtime; anything else is a native build (dotnet publish -p:PublishAot=true) run as is.
@@ -64,6 +67,7 @@ internal sealed partial class AgentProcess : IAsyncDisposable
         process.OutputDataReceived += (_, e) => agent.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => agent.OnLine(e.Data);
         process.Exited += (_, _) => agent._listening.TrySetException(new InvalidOperationException("the agent exited before it listened"));
+        var starting = Stopwatch.StartNew();
         if (!process.Start())
         {
             throw new InvalidOperationException("the agent process did not start");
@@ -74,6 +78,7 @@ internal sealed partial class AgentProcess : IAsyncDisposable
         try
         {
             agent.BaseAddress = await agent._listening.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellation).ConfigureAwait(false);
+            agent.ListeningAfter = starting.Elapsed;
             return agent;
         }
         catch (Exception ex)

@@ -19,6 +19,9 @@ internal sealed record HarnessOptions
     public IReadOnlyDictionary<string, string> AgentEnvironment { get; init; } = new Dictionary<string, string>();
     public bool SkipScrapePhase { get; init; }
 
+    /// <summary>The blackbox exporter to run side by side in the probe phase, or null.</summary>
+    public string? Blackbox { get; init; }
+
     public int OpenTargets => Targets * OpenPercent / 100;
     public int BlackHoleTargets => Targets * BlackHolePercent / 100;
     public int RefusedTargets => Targets - OpenTargets - BlackHoleTargets;
@@ -44,6 +47,9 @@ internal sealed record HarnessOptions
           --agent PATH             PgReachExporter.dll, or a native (AOT) PgReachExporter executable, to start
                                    (default: the Release build of src/PgReachExporter)
           --agent-env NAME=VALUE   environment variable for the agent process (repeatable), e.g. DOTNET_GCgen0size=0x400000
+          --blackbox PATH          also run this blackbox exporter (e.g. /usr/bin/prometheus-blackbox-exporter) with a
+                                   tcp_connect module and drive its /probe for every target once per interval during
+                                   the probe phase; reports its CPU per probe and the agent's ratio to it
 
         Durations: 15s, 500ms, 2m or plain seconds. Exit code 0 when every goal is met, 1 when one is missed, 2 on error.
         """;
@@ -69,6 +75,7 @@ internal sealed record HarnessOptions
                 "--no-scrape-phase" => options with { SkipScrapePhase = true },
                 "--agent" => options with { AgentAssembly = Path.GetFullPath(Value()) },
                 "--agent-env" => AddEnvironment(options, environment, name, Value()),
+                "--blackbox" => options with { Blackbox = Executable(name, Value()) },
                 _ => throw new ArgumentException($"unknown option '{name}'"),
             };
         }
@@ -108,6 +115,9 @@ internal sealed record HarnessOptions
         environment[value[..equals]] = value[(equals + 1)..];
         return options;
     }
+
+    private static string Executable(string name, string value) =>
+        File.Exists(value) ? Path.GetFullPath(value) : throw new ArgumentException($"{name}: '{value}' does not exist (Debian: apt-get install prometheus-blackbox-exporter)");
 
     private static int Positive(string name, string value) =>
         int.TryParse(value, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ArgumentException($"{name} must be a positive whole number, got '{value}'");

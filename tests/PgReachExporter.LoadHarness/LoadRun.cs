@@ -20,7 +20,8 @@ internal sealed class LoadRun(HarnessOptions options, AgentProcess agent, IReadO
     private TimeSpan StalenessLimit => options.Interval + options.ConnectTimeout + Slack;
 
     /// <summary>Waits until every target has completed a cycle, then lets the agent run for the warm-up intervals.</summary>
-    public async Task<TimeSpan> WarmUpAsync(AgentScraper scraper, CancellationToken cancellation)
+    /// <param name="firstRoundDone">Called once every target has reported, before the warm-up intervals.</param>
+    public async Task<TimeSpan> WarmUpAsync(AgentScraper scraper, Action firstRoundDone, CancellationToken cancellation)
     {
         var started = DateTimeOffset.UtcNow;
         var limit = started + options.Interval + options.ConnectTimeout + TimeSpan.FromSeconds(30);
@@ -43,19 +44,21 @@ internal sealed class LoadRun(HarnessOptions options, AgentProcess agent, IReadO
 
         var firstRound = DateTimeOffset.UtcNow - started;
         log.WriteLine($"all {targets.Count} targets reported after {firstRound.TotalSeconds:0.0}s; warming up for {options.WarmupIntervals} interval(s)");
+        firstRoundDone();
         await Task.Delay(options.Interval * options.WarmupIntervals, cancellation).ConfigureAwait(false);
         return firstRound;
     }
 
     /// <summary>Probes only, with one scrape per interval: the CPU, schedule and memory figures.</summary>
-    public Task<PhaseResult> ProbePhaseAsync(AgentScraper scraper, CancellationToken cancellation) =>
-        PhaseAsync("probes", scraper, options.MeasuredIntervals + 1, options.Interval, cancellation);
+    /// <param name="peer">The blackbox exporter probing the same targets at the same time, sampled at the same moments.</param>
+    public Task<PhaseResult> ProbePhaseAsync(AgentScraper scraper, BlackboxPeer? peer, CancellationToken cancellation) =>
+        PhaseAsync("probes", scraper, options.MeasuredIntervals + 1, options.Interval, cancellation, peer);
 
     /// <summary>Many scrapes spread evenly over the same length: the /metrics latency figures.</summary>
     public Task<PhaseResult> ScrapePhaseAsync(AgentScraper scraper, CancellationToken cancellation) =>
-        PhaseAsync("scrapes", scraper, options.Scrapes + 1, options.PhaseLength / options.Scrapes, cancellation);
+        PhaseAsync("scrapes", scraper, options.Scrapes + 1, options.PhaseLength / options.Scrapes, cancellation, peer: null);
 
-    private async Task<PhaseResult> PhaseAsync(string name, AgentScraper scraper, int scrapeCount, TimeSpan spacing, CancellationToken cancellation)
+    private async Task<PhaseResult> PhaseAsync(string name, AgentScraper scraper, int scrapeCount, TimeSpan spacing, CancellationToken cancellation, BlackboxPeer? peer)
     {
         log.WriteLine($"phase '{name}': {scrapeCount} scrapes {spacing.TotalMilliseconds:0}ms apart");
         var scrapes = new List<Scrape>(scrapeCount);
@@ -68,6 +71,9 @@ internal sealed class LoadRun(HarnessOptions options, AgentProcess agent, IReadO
         ProcessSample last = null!;
         MachineSample? machineFirst = null;
         MachineSample machineLast = null!;
+        PeerSample? peerFirst = null;
+        PeerSample? peerLast = null;
+        var peerMaxRss = 0L;
         for (var i = 0; i < scrapeCount; i++)
         {
             var due = start + (spacing * i);
@@ -79,6 +85,13 @@ internal sealed class LoadRun(HarnessOptions options, AgentProcess agent, IReadO
             var scrape = await scraper.ScrapeAsync(cancellation).ConfigureAwait(false);
             last = ProcessSample.Read(agent.Id);
             machineLast = MachineSample.Read();
+            if (peer is not null)
+            {
+                peerLast = new PeerSample(ProcessSample.Read(peer.Id), peer.Completed, peer.Succeeded, peer.Errors);
+                peerFirst ??= peerLast;
+                peerMaxRss = Math.Max(peerMaxRss, peerLast.Process.RssBytes);
+            }
+
             first ??= last;
             machineFirst ??= machineLast;
             maxRss = Math.Max(maxRss, last.RssBytes);
@@ -89,14 +102,24 @@ internal sealed class LoadRun(HarnessOptions options, AgentProcess agent, IReadO
 
         // The first scrape opens the window, so the phase's figures cover exactly the scrapes after it.
         var (opening, closing) = (scrapes[0].Page, scrapes[^1].Page);
-        var cycles = targets.Select(t => closing.ByTarget(LoginProbes).GetValueOrDefault(t.Name) - opening.ByTarget(LoginProbes).GetValueOrDefault(t.Name)).ToList();
+        // Every harness target has one address, so its TCP probes are its cycles (a login may be skipped, a TCP probe never is).
+        var cycles = targets.Select(t => closing.ByTarget(TcpProbes).GetValueOrDefault(t.Name) - opening.ByTarget(TcpProbes).GetValueOrDefault(t.Name)).ToList();
         var length = closing.TakenAt - opening.TakenAt;
         return new PhaseResult
         {
             Name = name,
             Length = length,
             Cpu = last.CpuTime - first!.CpuTime,
-            OtherCpu = machineLast.BusyCpu - machineFirst!.BusyCpu - (last.CpuTime - first.CpuTime) - (machineLast.HarnessCpu - machineFirst.HarnessCpu),
+            OtherCpu = machineLast.BusyCpu - machineFirst!.BusyCpu - (last.CpuTime - first.CpuTime) - (machineLast.HarnessCpu - machineFirst.HarnessCpu)
+                - (peerLast is null ? TimeSpan.Zero : peerLast.Process.CpuTime - peerFirst!.Process.CpuTime),
+            Peer = peerLast is null ? null : new PeerResult(
+                peerLast.Process.CpuTime - peerFirst!.Process.CpuTime,
+                peerLast.Completed - peerFirst.Completed,
+                peerLast.Succeeded - peerFirst.Succeeded,
+                peerLast.Errors - peerFirst.Errors,
+                peerMaxRss,
+                peerLast.Process),
+            HarnessCpu = machineLast.HarnessCpu - machineFirst.HarnessCpu,
             TcpProbes = closing.Sum(TcpProbes) - opening.Sum(TcpProbes),
             LoginProbes = closing.Sum(LoginProbes) - opening.Sum(LoginProbes),
             Overruns = closing.Sum(Overruns) - opening.Sum(Overruns),
@@ -140,4 +163,6 @@ internal sealed class LoadRun(HarnessOptions options, AgentProcess agent, IReadO
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private sealed record PeerSample(ProcessSample Process, long Completed, long Succeeded, long Errors);
 }

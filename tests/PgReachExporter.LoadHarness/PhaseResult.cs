@@ -31,10 +31,25 @@ internal sealed record PhaseResult
     public required long MaxRssBytes { get; init; }
     public required ProcessSample End { get; init; }
 
-    public double CpuMillisecondsPerTcpProbe => TcpProbes > 0 ? Cpu.TotalMilliseconds / TcpProbes : double.NaN;
+    /// <summary>CPU the harness itself used: its listeners, its scrapes and, when run, driving the blackbox exporter.</summary>
+    public required TimeSpan HarnessCpu { get; init; }
 
-    public double CpuMillisecondsPerCycle => LoginProbes > 0 ? Cpu.TotalMilliseconds / LoginProbes : double.NaN;
+    /// <summary>The blackbox exporter over the same window, when the run drives it side by side.</summary>
+    public PeerResult? Peer { get; init; }
+
+    /// <summary>
+    /// Agent CPU per whole check of a target (DNS, a TCP probe per address, the login unless skipped, the TLS probe,
+    /// the verdict and the metrics, and one scrape per interval): every harness target has one address, so its TCP
+    /// probes count its checks.
+    /// </summary>
+    public double CpuMillisecondsPerCheck => TcpProbes > 0 ? Cpu.TotalMilliseconds / TcpProbes : double.NaN;
 
     /// <summary>Agent CPU as a share of one core.</summary>
     public double CpuShareOfOneCore => Cpu / Length;
+}
+
+/// <summary>What the blackbox exporter did over a phase: its CPU and how many <c>/probe</c> requests it answered.</summary>
+internal sealed record PeerResult(TimeSpan Cpu, long Probes, long Succeeded, long Errors, long MaxRssBytes, ProcessSample End)
+{
+    public double CpuMillisecondsPerProbe => Probes > 0 ? Cpu.TotalMilliseconds / Probes : double.NaN;
 }

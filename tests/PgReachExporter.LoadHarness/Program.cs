@@ -24,6 +24,7 @@ var log = Console.Out;
 var workDirectory = Directory.CreateTempSubdirectory("pgreach-load-");
 LoopbackTargets? targets = null;
 AgentProcess? agent = null;
+BlackboxPeer? blackbox = null;
 try
 {
     targets = await LoopbackTargets.OpenAsync(options, cancellation.Token);
@@ -35,8 +36,21 @@ try
     log.WriteLine($"agent pid {agent.Id} listening at {agent.BaseAddress}");
     using var scraper = new AgentScraper(agent.BaseAddress);
     var run = new LoadRun(options, agent, targets.Targets, log);
-    var firstRound = await run.WarmUpAsync(scraper, cancellation.Token);
-    var probes = await run.ProbePhaseAsync(scraper, cancellation.Token);
+    if (options.Blackbox is { } blackboxExecutable)
+    {
+        blackbox = await BlackboxPeer.StartAsync(blackboxExecutable, options, workDirectory.FullName, cancellation.Token);
+        log.WriteLine($"blackbox exporter pid {blackbox.Id} listening at {blackbox.BaseAddress}");
+    }
+
+    // The peer starts probing once every target of the agent has reported, and warms up alongside it.
+    var firstRound = await run.WarmUpAsync(scraper, () => blackbox?.StartDriving(targets.Targets, options), cancellation.Token);
+    var probes = await run.ProbePhaseAsync(scraper, blackbox, cancellation.Token);
+    if (blackbox is not null)
+    {
+        // Stopped before the scrape phase, whose /metrics latencies are the agent's alone.
+        await blackbox.StopDrivingAsync();
+    }
+
     var scrapes = options.SkipScrapePhase ? null : await run.ScrapePhaseAsync(scraper, cancellation.Token);
     await agent.DisposeAsync();
 
@@ -54,10 +68,21 @@ catch (Exception ex)
         Console.Error.WriteLine(agent.RecentOutput);
     }
 
+    if (blackbox is not null)
+    {
+        Console.Error.WriteLine("last blackbox exporter output:");
+        Console.Error.WriteLine(blackbox.RecentOutput);
+    }
+
     return 2;
 }
 finally
 {
+    if (blackbox is not null)
+    {
+        await blackbox.DisposeAsync();
+    }
+
     if (agent is not null)
     {
         await agent.DisposeAsync();
