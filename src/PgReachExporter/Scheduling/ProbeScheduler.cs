@@ -59,7 +59,7 @@ internal sealed partial class ProbeScheduler : BackgroundService
     private async Task RunTargetAsync(TargetDefinition target, CancellationToken stopping)
     {
         await using var session = new TargetProbeSession(target, _time);
-        await Task.Delay(StartSpread.Offset(target.Name, target.Interval), _time, stopping).ConfigureAwait(false);
+        await Task.Delay(StartSpread.Offset(target.Name, target.Interval, target.ConnectTimeout), _time, stopping).ConfigureAwait(false);
         using var timer = new PeriodicTimer(target.Interval, _time);
         do
         {
