@@ -42,6 +42,12 @@ internal static class EvidenceText
                 : $"{who} ok in {Duration(login.Duration)}";
         }
 
+        if (login.Skipped)
+        {
+            // "failed after 0.0 ms" would claim an attempt that was never made.
+            return $"{who} not attempted: every address refused its TCP connect in this cycle (reported as {login.Result.Label()})";
+        }
+
         var problem = login.Problem is null ? "" : $": {login.Problem}";
         return $"{who} failed after {Duration(login.Duration)}, {login.Result.Label()}{problem}";
     }

@@ -145,6 +145,13 @@ internal sealed class ProbeMetricsWriter(ReachMetrics metrics) : ICycleOutput
     private void WriteLogin(string name, LoginObservation login)
     {
         metrics.LoginResult.Set(login.Result, name);
+        if (login.Skipped)
+        {
+            // No attempt was made: the attempt counter and the last attempt's duration stay as they were.
+            metrics.LoginAttemptsSkipped.Inc();
+            return;
+        }
+
         metrics.LoginDuration?.WithLabels(name).Set(login.Duration.TotalSeconds);
         metrics.LoginProbes?.Inc(login.Result, name);
         if (login.ServerVersion is { } version)

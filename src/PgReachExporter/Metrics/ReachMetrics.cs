@@ -193,6 +193,8 @@ internal sealed class ReachMetrics
             ProbeRequests.WithLabels(outcome).Inc(0);
         }
 
+        LoginAttemptsSkipped = accumulating.CreateCounter("pgreach_login_attempts_skipped_total",
+            "Login attempts not made because every address of the target refused its TCP connect in the same cycle; the target's login result is still reported as refused.");
         Targets = accumulating.CreateGauge("pgreach_targets", "Number of targets being probed.");
         BuildInfo = accumulating.CreateGauge("pgreach_build_info", "Build information of the agent; always 1.", ["version"]);
         StageFailures = accumulating.CreateCounter("pgreach_agent_stage_failures_total",
@@ -276,6 +278,7 @@ internal sealed class ReachMetrics
     public TargetInfoFamily? TargetInfo { get; }
     public Gauge ShardInfo { get; }
     public Gauge ConfiguredTargets { get; }
+    public Counter LoginAttemptsSkipped { get; }
     public Gauge Targets { get; }
     public Gauge BuildInfo { get; }
     public Counter StageFailures { get; }

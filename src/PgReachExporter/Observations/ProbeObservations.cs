@@ -29,7 +29,17 @@ internal sealed record TcpObservation(string Address, string Family, TcpConnectR
 /// <summary>One login attempt: a fresh, unpooled connection through startup and authentication.</summary>
 internal sealed record LoginObservation(LoginResult Result, TimeSpan Duration, string? SqlState, string? Problem, Version? ServerVersion)
 {
+    /// <summary>
+    /// The login of a cycle in which every address refused its TCP connect after a cycle that ended the same way: not
+    /// made, since the refusal already answers it, and reported as refused.
+    /// </summary>
+    public static LoginObservation NotAttemptedEveryAddressRefused { get; } =
+        new(LoginResult.Refused, TimeSpan.Zero, null, "login not attempted: every address refused the TCP connect in this cycle", null) { Skipped = true };
+
     public bool Succeeded => Result == LoginResult.Ok;
+
+    /// <summary>True when no login was made this cycle; <see cref="Result"/> is then what the transport step showed.</summary>
+    public bool Skipped { get; init; }
 }
 
 /// <summary>Everything one probe cycle of a target saw.</summary>

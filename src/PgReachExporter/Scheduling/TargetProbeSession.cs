@@ -10,7 +10,8 @@ namespace PgReachExporter.Scheduling;
 /// <summary>
 /// Runs one probe cycle of one target: DNS then a TCP connect to every address, and in parallel a login; after the
 /// transport step, the registered probes (<see cref="ProbeRegistry"/>) on what it found, still alongside the login.
-/// The session owns the per-target probe resources; the caller owns the schedule.
+/// After a cycle in which every address refused, the transport step goes first and the login is made only when an
+/// address no longer refuses. The session owns the per-target probe resources; the caller owns the schedule.
 /// </summary>
 internal sealed class TargetProbeSession : IAsyncDisposable
 {
@@ -21,6 +22,9 @@ internal sealed class TargetProbeSession : IAsyncDisposable
     private readonly IReadOnlyList<ITargetProbe> _probes;
     private readonly TimeProvider _time;
     private readonly DnsObservation? _resolved;
+
+    // The last cycle's addresses all refused and so did its login: a login now would be a second refused connect.
+    private bool _lastCycleAllRefused;
 
     /// <param name="resolved">
     /// The host's resolution, done and checked by the caller (/probe): the cycle dials exactly these addresses, TCP
@@ -41,19 +45,27 @@ internal sealed class TargetProbeSession : IAsyncDisposable
     {
         var startedAt = _time.GetUtcNow();
         var started = _time.GetTimestamp();
-        var login = _resolved is { Resolved: false } failed
-            ? Task.FromResult(new LoginObservation(LoginResult.DnsError, TimeSpan.Zero, null, failed.Problem, null))
-            : _login.LoginAsync(stopping);
+        var transportFirst = _lastCycleAllRefused;
+        var login = transportFirst ? null : StartLogin(stopping);
         var (dns, tcp) = await ProbeTransportAsync(stopping).ConfigureAwait(false);
+        login ??= EveryAddressRefused(tcp) ? Task.FromResult(LoginObservation.NotAttemptedEveryAddressRefused) : StartLogin(stopping);
         var transport = new TransportSeen(dns, tcp);
         var outcomes = await Task.WhenAll(_probes.Select(p => RunGuardedAsync(p, transport, stopping))).ConfigureAwait(false);
         var loginObservation = await login.ConfigureAwait(false);
+        _lastCycleAllRefused = EveryAddressRefused(tcp) && loginObservation.Result == LoginResult.Refused;
         var duration = _time.GetElapsedTime(started);
         return new TargetCycle(_target.Name, startedAt, duration, dns, tcp, loginObservation, Overran: duration > _target.Interval)
         {
             Probes = [.. outcomes],
         };
     }
+
+    private Task<LoginObservation> StartLogin(CancellationToken stopping) => _resolved is { Resolved: false } failed
+        ? Task.FromResult(new LoginObservation(LoginResult.DnsError, TimeSpan.Zero, null, failed.Problem, null))
+        : _login.LoginAsync(stopping);
+
+    private static bool EveryAddressRefused(ImmutableArray<TcpObservation> tcp) =>
+        tcp.Length > 0 && tcp.All(t => t.Result == TcpConnectResult.Refused);
 
     private static async Task<IProbeOutcome> RunGuardedAsync(ITargetProbe probe, TransportSeen transport, CancellationToken stopping)
     {

@@ -7,7 +7,7 @@ internal static class ContractMetricNames
     {
         // client side: DNS, TCP, login, agent
         "pgreach_tcp_connect_result", "pgreach_tcp_connect_duration_seconds", "pgreach_tcp_probes_total",
-        "pgreach_login_result", "pgreach_login_duration_seconds", "pgreach_login_probes_total",
+        "pgreach_login_result", "pgreach_login_duration_seconds", "pgreach_login_probes_total", "pgreach_login_attempts_skipped_total",
         "pgreach_dns_addresses", "pgreach_up", "pgreach_last_probe_timestamp_seconds",
         "pgreach_probe_cycle_duration_seconds", "pgreach_probe_overruns_total", "pgreach_targets", "pgreach_build_info",
         "pgreach_config_last_reload_successful", "pgreach_config_last_reload_success_timestamp_seconds",

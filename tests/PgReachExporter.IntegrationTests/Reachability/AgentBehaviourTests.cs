@@ -70,6 +70,30 @@ public sealed class AgentBehaviourTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_stopped_server_costs_no_login_while_its_port_refuses_and_is_logged_in_to_again_once_it_is_back()
+    {
+        var cluster = await fixture.NewClusterAsync();
+        await cluster.CreateRoleAsync("app", Password);
+        await using var agent = await StartAsync(Config(Target("db", "127.0.0.1", cluster.Port, password: Password, interval: "1s", timeout: "500ms")));
+        await agent.WaitForAsync(s => s.Value("pgreach_up", "target=db") == 1);
+
+        await cluster.StopAsync();
+
+        // The first refused cycle still logs in (and is refused); from the next, the refusal answers for the login.
+        var skipping = await agent.WaitForAsync(s => s.Value("pgreach_login_attempts_skipped_total") >= 1, TimeSpan.FromSeconds(10), "a skipped login");
+        var attempts = skipping.Value("pgreach_login_probes_total", "target=db", "result=refused");
+        Assert.True(attempts >= 1, "the first refused cycle makes its login");
+        var later = await agent.WaitForAsync(s => s.Value("pgreach_login_attempts_skipped_total") >= 3, TimeSpan.FromSeconds(10), "two more skipped logins");
+        Assert.Equal("refused", later.Current("pgreach_login_result", "target=db"));
+        Assert.Equal(attempts, later.Value("pgreach_login_probes_total", "target=db", "result=refused"));
+
+        await cluster.StartServerAsync();
+
+        var back = await agent.WaitForAsync(s => s.Value("pgreach_up", "target=db") == 1, TimeSpan.FromSeconds(10), "a login after the restart");
+        Assert.Equal("ok", back.Current("pgreach_login_result", "target=db"));
+    }
+
+    [Fact]
     public async Task Good_reload_adds_and_removes_targets_and_their_series()
     {
         var gone = FreePort.Allocate(IPAddress.Loopback);

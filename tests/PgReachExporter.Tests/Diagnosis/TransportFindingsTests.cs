@@ -22,6 +22,22 @@ public sealed class TransportFindingsTests
     }
 
     [Fact]
+    public void Refused_everywhere_with_the_login_not_attempted_is_the_same_verdict_as_with_a_refused_login()
+    {
+        var attempted = Healthy.WithTcp(Refused("10.0.0.5")).WithLogin(LoginResult.Refused);
+        var skipped = attempted with { Login = LoginObservation.NotAttemptedEveryAddressRefused };
+
+        var verdict = skipped.Diagnose();
+
+        VerdictAssert.Causes(verdict, DiagnosisCause.ListenerDown);
+        Assert.Equal(attempted.Diagnose().Summary, verdict.Summary);
+        Assert.Equal(attempted.Diagnose().Findings.Single().Evidence.ToArray(), verdict.Findings.Single().Evidence.ToArray());
+        Assert.Equal(attempted.Diagnose().Layers.ToArray(), verdict.Layers.ToArray());
+        Assert.Equal("login as app to orders not attempted: every address refused its TCP connect in this cycle (reported as refused)",
+            EvidenceText.Login(skipped.Login, skipped.Target));
+    }
+
+    [Fact]
     public void Refused_while_the_socket_table_shows_nothing_on_the_port_is_listener_down()
     {
         var verdict = Healthy.WithTcp(Refused("127.0.0.2")).WithLogin(LoginResult.Refused) with

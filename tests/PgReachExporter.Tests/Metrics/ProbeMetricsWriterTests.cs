@@ -69,6 +69,28 @@ public sealed class ProbeMetricsWriterTests
     }
 
     [Fact]
+    public async Task A_skipped_login_counts_as_skipped_not_as_an_attempt_and_still_reports_refused()
+    {
+        _writer.TargetAdded(Target);
+        _writer.CycleCompleted(Record(Cycle(LoginResult.Refused, ("127.0.0.1", TcpConnectResult.Refused))));
+        Assert.Contains("pgreach_login_attempts_skipped_total 0\n", await ScrapeAsync());
+
+        _writer.CycleCompleted(Record(Cycle(LoginResult.Refused, ("127.0.0.1", TcpConnectResult.Refused)) with
+        {
+            Login = LoginObservation.NotAttemptedEveryAddressRefused,
+        }));
+
+        var text = await ScrapeAsync();
+        Assert.Contains("pgreach_login_attempts_skipped_total 1\n", text);
+        Assert.Contains("pgreach_login_probes_total{target=\"orders\",result=\"refused\"} 1\n", text);
+        Assert.Contains("pgreach_login_result{target=\"orders\",result=\"refused\"} 1\n", text);
+        Assert.Contains("pgreach_login_result{target=\"orders\",result=\"ok\"} 0\n", text);
+        // The last attempt's duration stands: a login not made took no time worth reporting.
+        Assert.Contains("pgreach_login_duration_seconds{target=\"orders\"} 0.008\n", text);
+        Assert.Contains("pgreach_tcp_probes_total{target=\"orders\",result=\"refused\"} 2\n", text);
+    }
+
+    [Fact]
     public async Task Address_that_no_longer_resolves_loses_its_series()
     {
         _writer.TargetAdded(Target);

@@ -78,6 +78,18 @@ public sealed class SeriesProfileTests
     }
 
     [Fact]
+    public async Task Both_profiles_have_the_agent_wide_skipped_login_counter_from_the_first_scrape()
+    {
+        foreach (var profile in new[] { SeriesProfile.Lean, SeriesProfile.Full })
+        {
+            var text = await AfterOneCycleAsync(profile);
+
+            Assert.DoesNotContain("pgreach_login_attempts_skipped_total", ReachMetrics.FullOnlyFamilies);
+            Assert.Contains("\npgreach_login_attempts_skipped_total 0\n", text);
+        }
+    }
+
+    [Fact]
     public async Task Lean_counts_an_overrun_from_the_first_one()
     {
         var lean = await AfterOneCycleAsync(SeriesProfile.Lean, overran: true);

@@ -30,6 +30,18 @@ public sealed class StatusPageTests
     }
 
     [Fact]
+    public void A_login_not_attempted_shows_as_refused_with_no_time_and_says_it_was_not_attempted()
+    {
+        var skipped = Healthy.WithTcp(Refused("10.0.0.5")) with { Login = LoginObservation.NotAttemptedEveryAddressRefused };
+
+        var login = Status(skipped).Probes.Single(p => p.Step == "login");
+
+        Assert.Equal("refused", login.Result);
+        Assert.Equal(0, login.DurationSeconds);
+        Assert.StartsWith("login not attempted: every address refused", login.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_password_never_appears_even_when_a_server_message_echoes_it()
     {
         var echoing = Healthy.WithLogin(LoginResult.AuthFailed, $"28000: something about {Password}");

@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Sockets;
+using PgReachExporter.Observations;
+using PgReachExporter.Configuration;
+using PgReachExporter.Scheduling;
+
+namespace PgReachExporter.Tests.Scheduling;
+
+/// <summary>
+/// The login a cycle makes, on real loopback sockets: after a cycle in which every address refused, the next cycle
+/// connects first and makes no login that the same refusal already answers.
+/// </summary>
+public sealed class TargetProbeSessionTests
+{
+    [Fact]
+    public async Task A_login_is_skipped_while_every_address_keeps_refusing_and_attempted_again_once_one_answers()
+    {
+        var port = RefusedPort();
+        var target = new TargetDefinition
+        {
+            Name = "closed", Host = "127.0.0.1", Port = port, Database = "postgres", Username = "probe",
+            SslMode = Npgsql.SslMode.Disable, ConnectTimeout = TimeSpan.FromSeconds(2), Interval = TimeSpan.FromSeconds(5),
+        };
+        await using var session = new TargetProbeSession(target, TimeProvider.System);
+
+        var first = await session.RunAsync(CancellationToken.None);
+        Assert.Equal(TcpConnectResult.Refused, Assert.Single(first.Tcp).Result);
+        Assert.False(first.Login.Skipped);
+        Assert.Equal(LoginResult.Refused, first.Login.Result);
+
+        var second = await session.RunAsync(CancellationToken.None);
+        Assert.Equal(TcpConnectResult.Refused, Assert.Single(second.Tcp).Result);
+        Assert.True(second.Login.Skipped);
+        Assert.Equal(LoginResult.Refused, second.Login.Result);
+        Assert.Equal(TimeSpan.Zero, second.Login.Duration);
+        Assert.Contains("not attempted", second.Login.Problem);
+
+        var listener = new TcpListener(IPAddress.Loopback, port);
+        listener.Start();
+        using var stop = new CancellationTokenSource();
+        var accepting = AcceptAndCloseAsync(listener, stop.Token);
+        try
+        {
+            var third = await session.RunAsync(CancellationToken.None);
+            Assert.Equal(TcpConnectResult.Open, Assert.Single(third.Tcp).Result);
+            Assert.False(third.Login.Skipped);
+            Assert.NotEqual(LoginResult.Refused, third.Login.Result);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            listener.Stop();
+            await accepting;
+        }
+    }
+
+    [Fact]
+    public async Task A_first_cycle_on_a_refusing_port_always_attempts_the_login()
+    {
+        var target = new TargetDefinition
+        {
+            Name = "closed", Host = "127.0.0.1", Port = RefusedPort(), Database = "postgres", Username = "probe",
+            ConnectTimeout = TimeSpan.FromSeconds(2), Interval = TimeSpan.FromSeconds(5),
+        };
+        await using var session = new TargetProbeSession(target, TimeProvider.System);
+
+        var cycle = await session.RunAsync(CancellationToken.None);
+
+        Assert.False(cycle.Login.Skipped);
+        Assert.Equal(LoginResult.Refused, cycle.Login.Result);
+    }
+
+    /// <summary>A loopback port bound and released again: nothing listens on it, so a connect to it is refused.</summary>
+    private static int RefusedPort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    // Something that answers TCP and then hangs up: the login gets further than a refusal and fails there.
+    private static async Task AcceptAndCloseAsync(TcpListener listener, CancellationToken stop)
+    {
+        try
+        {
+            while (true)
+            {
+                using var client = await listener.AcceptTcpClientAsync(stop);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            // Stopped by the test.
+        }
+    }
+}
