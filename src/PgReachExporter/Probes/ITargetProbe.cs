@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Net.Sockets;
 using PgReachExporter.Observations;
 
 namespace PgReachExporter.Probes;
@@ -8,6 +9,26 @@ internal sealed record TransportSeen(DnsObservation Dns, ImmutableArray<TcpObser
 {
     /// <summary>The first address that accepted TCP this cycle, if any.</summary>
     public TcpObservation? FirstOpen => Tcp.FirstOrDefault(t => t.Result == TcpConnectResult.Open);
+
+    /// <summary>
+    /// The TCP probe's own connection to <see cref="FirstOpen"/>, kept open for one probe of the cycle to go on over
+    /// instead of dialling again; null when nothing accepted or no registered probe asks for it.
+    /// </summary>
+    public HeldConnection? Held { get; init; }
+}
+
+/// <summary>
+/// A connected socket the transport step kept for the cycle's probes: the first to <see cref="Take"/> it owns it. The
+/// session disposes what no probe took, with the TCP probe's graceful close.
+/// </summary>
+internal sealed class HeldConnection(Socket socket) : IDisposable
+{
+    private Socket? _socket = socket;
+
+    /// <summary>The socket, once; null when another probe has taken it.</summary>
+    public Socket? Take() => Interlocked.Exchange(ref _socket, null);
+
+    public void Dispose() => TcpConnectProbe.CloseQuietly(Take());
 }
 
 /// <summary>

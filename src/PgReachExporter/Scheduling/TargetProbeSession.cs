@@ -11,7 +11,8 @@ namespace PgReachExporter.Scheduling;
 /// Runs one probe cycle of one target: DNS then a TCP connect to every address, and in parallel a login; after the
 /// transport step, the registered probes (<see cref="ProbeRegistry"/>) on what it found, still alongside the login.
 /// After a cycle in which every address refused, the transport step goes first and the login is made only when an
-/// address no longer refuses. The session owns the per-target probe resources; the caller owns the schedule.
+/// address no longer refuses. The TLS probe goes on over the TCP probe's own connection to the first address that
+/// accepted (one dial fewer per cycle). The session owns the per-target probe resources; the caller owns the schedule.
 /// </summary>
 internal sealed class TargetProbeSession : IAsyncDisposable
 {
@@ -47,10 +48,15 @@ internal sealed class TargetProbeSession : IAsyncDisposable
         var started = _time.GetTimestamp();
         var transportFirst = _lastCycleAllRefused;
         var login = transportFirst ? null : StartLogin(stopping);
-        var (dns, tcp) = await ProbeTransportAsync(stopping).ConfigureAwait(false);
+        var (dns, tcp, held) = await ProbeTransportAsync(stopping).ConfigureAwait(false);
         login ??= EveryAddressRefused(tcp) ? Task.FromResult(LoginObservation.NotAttemptedEveryAddressRefused) : StartLogin(stopping);
-        var transport = new TransportSeen(dns, tcp);
-        var outcomes = await Task.WhenAll(_probes.Select(p => RunGuardedAsync(p, transport, stopping))).ConfigureAwait(false);
+        IProbeOutcome[] outcomes;
+        using (held)
+        {
+            var transport = new TransportSeen(dns, tcp) { Held = held };
+            outcomes = await Task.WhenAll(_probes.Select(p => RunGuardedAsync(p, transport, stopping))).ConfigureAwait(false);
+        }
+
         var loginObservation = await login.ConfigureAwait(false);
         _lastCycleAllRefused = EveryAddressRefused(tcp) && loginObservation.Result == LoginResult.Refused;
         var duration = _time.GetElapsedTime(started);
@@ -80,23 +86,61 @@ internal sealed class TargetProbeSession : IAsyncDisposable
         }
     }
 
-    private async Task<(DnsObservation, ImmutableArray<TcpObservation>)> ProbeTransportAsync(CancellationToken stopping)
+    /// <summary>
+    /// DNS, then a TCP connect to every address. When a registered probe will dial again (the TLS probe), the
+    /// connection to the first address that accepted is kept for it, and the others are closed at once.
+    /// </summary>
+    private async Task<(DnsObservation, ImmutableArray<TcpObservation>, HeldConnection?)> ProbeTransportAsync(CancellationToken stopping)
     {
         if (_target.IsUnixSocket)
         {
             var socket = new UnixDomainSocketEndPoint(Path.Combine(_target.Host, $".s.PGSQL.{_target.Port}"));
             var local = await _tcp.ConnectAsync(socket, _target.ConnectTimeout, stopping).ConfigureAwait(false);
-            return (new DnsObservation(DnsLookupResult.Ok, [], TimeSpan.Zero, null), [local]);
+            return (new DnsObservation(DnsLookupResult.Ok, [], TimeSpan.Zero, null), [local], null);
         }
 
         var dns = _resolved ?? await _dns.ResolveAsync(_target.Host, _target.ConnectTimeout, stopping).ConfigureAwait(false);
         if (!dns.Resolved)
         {
-            return (dns, []);
+            return (dns, [], null);
         }
 
-        var attempts = dns.Addresses.Select(a => _tcp.ConnectAsync(new IPEndPoint(a, _target.Port), _target.ConnectTimeout, stopping));
-        return (dns, [.. await Task.WhenAll(attempts).ConfigureAwait(false)]);
+        if (_probes.Count == 0)
+        {
+            var attempts = dns.Addresses.Select(a => _tcp.ConnectAsync(new IPEndPoint(a, _target.Port), _target.ConnectTimeout, stopping));
+            return (dns, [.. await Task.WhenAll(attempts).ConfigureAwait(false)], null);
+        }
+
+        var kept = dns.Addresses.Select(a => _tcp.ConnectAndKeepAsync(new IPEndPoint(a, _target.Port), _target.ConnectTimeout, stopping)).ToArray();
+        try
+        {
+            await Task.WhenAll(kept).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: what did connect is closed here, as no probe will take it.
+            foreach (var attempt in kept.Where(k => k.IsCompletedSuccessfully))
+            {
+                TcpConnectProbe.CloseQuietly(attempt.Result.Connected);
+            }
+
+            throw;
+        }
+
+        HeldConnection? held = null;
+        foreach (var (_, connected) in kept.Select(k => k.Result))
+        {
+            if (connected is not null && held is null)
+            {
+                held = new HeldConnection(connected);
+            }
+            else
+            {
+                TcpConnectProbe.CloseQuietly(connected);
+            }
+        }
+
+        return (dns, [.. kept.Select(k => k.Result.Observation)], held);
     }
 
     public async ValueTask DisposeAsync()
