@@ -93,9 +93,10 @@ internal sealed partial class HostSignalScheduler(
             return null;
         }
 
-        // The table is read off the probe loop's thread: a slow /proc never holds a cycle's continuation.
+        // The table is read on its own task, which every cycle that needs it awaits: a slow /proc never holds a
+        // thread, and a look at a read already done costs only what the target's port holds.
         var listener = _listenerRule.Reads(target, cycle.Dns)
-            ? await Task.Run(() => listenerTables.Inspect(target.Port, target.ListenerPid, cycle.StartedAt - ListenerTableFreshness), stopping).ConfigureAwait(false)
+            ? await listenerTables.InspectAsync(target.Port, target.ListenerPid, cycle.StartedAt - ListenerTableFreshness).WaitAsync(stopping).ConfigureAwait(false)
             : null;
         ReportUnreadableTable(watch, listener);
         var log = watch.LogObservation();

@@ -23,7 +23,14 @@ internal sealed class ListenerTables(string procRoot = ListenerTables.DefaultPro
 
     /// <summary>What listens on <paramref name="port"/>, from a table read no earlier than <paramref name="notBefore"/>.</summary>
     /// <param name="pid">Read the namespace of this process; null for the agent's own.</param>
-    public ListenerObservation Inspect(int port, int? pid, DateTimeOffset notBefore)
+    public ListenerObservation Inspect(int port, int? pid, DateTimeOffset notBefore) =>
+        InspectAsync(port, pid, notBefore).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// As <see cref="Inspect"/>, for the agent's cycles: a look that finds a read in progress that started late
+    /// enough awaits that read instead of blocking a thread on it, and the look itself costs what the port holds.
+    /// </summary>
+    public async Task<ListenerObservation> InspectAsync(int port, int? pid, DateTimeOffset notBefore)
     {
         Namespace space;
         lock (gate)
@@ -37,7 +44,7 @@ internal sealed class ListenerTables(string procRoot = ListenerTables.DefaultPro
             }
         }
 
-        return space.Inspect(port, notBefore, resolver, clock) with { ProcessNamespace = pid is not null };
+        return await space.InspectAsync(port, notBefore, resolver, clock).ConfigureAwait(false) with { ProcessNamespace = pid is not null };
     }
 
     /// <summary>Forgets the namespace of a process no target reads any more.</summary>
@@ -54,38 +61,57 @@ internal sealed class ListenerTables(string procRoot = ListenerTables.DefaultPro
         private bool netlink = useNetlink;
         private readonly Lock gate = new();
         private readonly Dictionary<long, KnownOwner> owners = [];
-        private ListenerScan? scan;
-        private DateTimeOffset scannedAt;
+        private Task<Snapshot>? reading;
+        private DateTimeOffset readingStartedAt;
 
-        public ListenerObservation Inspect(int port, DateTimeOffset notBefore, SocketOwnerResolver resolver, TimeProvider clock)
+        public async Task<ListenerObservation> InspectAsync(int port, DateTimeOffset notBefore, SocketOwnerResolver resolver, TimeProvider clock)
         {
+            Task<Snapshot> read;
+            lock (gate)
+            {
+                if (reading is null || readingStartedAt < notBefore || reading.IsFaulted)
+                {
+                    readingStartedAt = clock.GetUtcNow();
+                    reading = Task.Run(ReadTable);
+                }
+
+                read = reading;
+            }
+
+            Snapshot snapshot = await read.ConfigureAwait(false);
             lock (gate)
             {
                 DateTimeOffset now = clock.GetUtcNow();
-                if (scan is null || scannedAt < notBefore)
-                {
-                    scannedAt = now;
-                    scan = Scan();
-                    ForgetClosedSockets(scan);
-                }
-
-                List<ListeningSocket> onPort = scan.Listeners.Where(l => l.Port == port).ToList();
+                ListeningSocket[] onPort = snapshot.OnPort(port);
                 // Owners of other ports' sockets matter only when nothing is on the port: is PostgreSQL elsewhere?
-                ResolveOwners(onPort.Count > 0 ? onPort : scan.Listeners, resolver, now);
-                var elsewhere = new List<ObservedListener>();
-                foreach (ListeningSocket socket in scan.Listeners.Where(l => l.Port != port))
+                if (onPort.Length > 0)
                 {
-                    if (owners.GetValueOrDefault(socket.Inode)?.Owner is { IsPostgres: true } owner)
-                    {
-                        elsewhere.Add(new ObservedListener(socket, owner));
-                    }
+                    ResolveOwners(snapshot, onPort, resolver, now);
+                }
+                else if (snapshot.AllResolvedAt is not { } resolvedAt || now - resolvedAt >= UnknownOwnerRetry)
+                {
+                    ResolveOwners(snapshot, snapshot.Scan.Listeners, resolver, now);
+                    snapshot.AllResolvedAt = now;
                 }
 
-                return new ListenerObservation(port, [.. onPort.Select(l => new ObservedListener(l, owners.GetValueOrDefault(l.Inode)?.Owner))], scan.Errors)
+                return new ListenerObservation(port, [.. onPort.Select(l => new ObservedListener(l, owners.GetValueOrDefault(l.Inode)?.Owner))], snapshot.Scan.Errors)
                 {
-                    PostgresElsewhere = elsewhere,
+                    PostgresElsewhere = [.. snapshot.Postgres.Where(l => l.Socket.Port != port)],
                 };
             }
+        }
+
+        private Snapshot ReadTable()
+        {
+            ListenerScan scan = Scan();
+            var snapshot = new Snapshot(scan);
+            lock (gate)
+            {
+                ForgetClosedSockets(scan);
+                snapshot.Postgres = PostgresAmong(scan.Listeners);
+            }
+
+            return snapshot;
         }
 
         private ListenerScan Scan()
@@ -108,7 +134,13 @@ internal sealed class ListenerTables(string procRoot = ListenerTables.DefaultPro
             }
         }
 
-        private void ResolveOwners(IEnumerable<ListeningSocket> sockets, SocketOwnerResolver resolver, DateTimeOffset now)
+        /// <summary>The listeners known to be PostgreSQL's, for the targets whose own port is empty.</summary>
+        private List<ObservedListener> PostgresAmong(IEnumerable<ListeningSocket> sockets) =>
+            [.. sockets.Select(s => (Socket: s, Owner: owners.GetValueOrDefault(s.Inode)?.Owner))
+                .Where(s => s.Owner is { IsPostgres: true })
+                .Select(s => new ObservedListener(s.Socket, s.Owner))];
+
+        private void ResolveOwners(Snapshot snapshot, IEnumerable<ListeningSocket> sockets, SocketOwnerResolver resolver, DateTimeOffset now)
         {
             var wanted = sockets.Select(l => l.Inode)
                 .Where(i => i > 0 && (!owners.TryGetValue(i, out KnownOwner? known) || (known.Owner is null && now - known.CheckedAt >= UnknownOwnerRetry)))
@@ -124,7 +156,25 @@ internal sealed class ListenerTables(string procRoot = ListenerTables.DefaultPro
             {
                 owners[inode] = new KnownOwner(found.GetValueOrDefault(inode), now);
             }
+
+            // Owners were learnt: the PostgreSQL listeners of this read are looked for again, once.
+            snapshot.Postgres = PostgresAmong(snapshot.Scan.Listeners);
         }
+    }
+
+    /// <summary>One read of a namespace's table, indexed by port, with what is known of its PostgreSQL listeners.</summary>
+    private sealed class Snapshot(ListenerScan scan)
+    {
+        private readonly ILookup<int, ListeningSocket> byPort = scan.Listeners.ToLookup(l => l.Port);
+
+        public ListenerScan Scan { get; } = scan;
+
+        public List<ObservedListener> Postgres { get; set; } = [];
+
+        /// <summary>When the owners of every listener of this read were last looked up (a target's port was empty).</summary>
+        public DateTimeOffset? AllResolvedAt { get; set; }
+
+        public ListeningSocket[] OnPort(int port) => [.. byPort[port]];
     }
 
     private sealed record KnownOwner(SocketOwner? Owner, DateTimeOffset CheckedAt);
