@@ -103,7 +103,8 @@ internal sealed class LoadRun(HarnessOptions options, AgentProcess agent, IReadO
         // The first scrape opens the window, so the phase's figures cover exactly the scrapes after it.
         var (opening, closing) = (scrapes[0].Page, scrapes[^1].Page);
         // Every harness target has one address, so its TCP probes are its cycles (a login may be skipped, a TCP probe never is).
-        var cycles = targets.Select(t => closing.ByTarget(TcpProbes).GetValueOrDefault(t.Name) - opening.ByTarget(TcpProbes).GetValueOrDefault(t.Name)).ToList();
+        var (closingProbes, openingProbes) = (closing.ByTarget(TcpProbes), opening.ByTarget(TcpProbes));
+        var cycles = targets.Select(t => closingProbes.GetValueOrDefault(t.Name) - openingProbes.GetValueOrDefault(t.Name)).ToList();
         var length = closing.TakenAt - opening.TakenAt;
         return new PhaseResult
         {
