@@ -10,8 +10,10 @@ namespace PgReachExporter.Scheduling;
 /// <summary>
 /// Runs one probe cycle of one target: DNS then a TCP connect to every address, and in parallel a login; after the
 /// transport step, the registered probes (<see cref="ProbeRegistry"/>) on what it found, still alongside the login.
-/// After a cycle in which every address refused, the transport step goes first and the login is made only when an
-/// address no longer refuses. The TLS probe goes on over the TCP probe's own connection to the first address that
+/// The login starts once the TCP connects have answered, or after a short grace (<see cref="LoginGrace"/>) beside
+/// those still pending; when every address refused, no login is made (it would be one more refused connect). After a
+/// cycle in which every address refused, the transport step goes first and the login is made only when an address no
+/// longer refuses. The TLS probe goes on over the TCP probe's own connection to the first address that
 /// accepted (one dial fewer per cycle). The session owns the per-target probe resources; the caller owns the schedule.
 /// </summary>
 internal sealed class TargetProbeSession : IAsyncDisposable
@@ -23,6 +25,11 @@ internal sealed class TargetProbeSession : IAsyncDisposable
     private readonly IReadOnlyList<ITargetProbe> _probes;
     private readonly TimeProvider _time;
     private readonly DnsObservation? _resolved;
+
+    // How long a cycle waits for its TCP connects before it starts the login beside them: a refusal from a nearby
+    // host answers well within it, and then no login is made at all (no Npgsql data source is built for a port that
+    // was never open either). A connect still pending after it (a slow path, a black hole) has the login alongside.
+    internal static readonly TimeSpan LoginGrace = TimeSpan.FromMilliseconds(20);
 
     // The last cycle's addresses all refused and so did its login: a login now would be a second refused connect.
     private bool _lastCycleAllRefused;
@@ -46,9 +53,15 @@ internal sealed class TargetProbeSession : IAsyncDisposable
     {
         var startedAt = _time.GetUtcNow();
         var started = _time.GetTimestamp();
-        var transportFirst = _lastCycleAllRefused;
-        var login = transportFirst ? null : StartLogin(stopping);
-        var (dns, tcp, held) = await ProbeTransportAsync(stopping).ConfigureAwait(false);
+        var transportStep = ProbeTransportAsync(stopping);
+        Task<LoginObservation>? login = null;
+        if (!_lastCycleAllRefused && !await AnsweredWithinAsync(transportStep, LoginGrace, stopping).ConfigureAwait(false))
+        {
+            // Still connecting after the grace: the login goes on alongside, as a slow or black-holed address needs.
+            login = StartLogin(stopping);
+        }
+
+        var (dns, tcp, held) = await transportStep.ConfigureAwait(false);
         login ??= EveryAddressRefused(tcp) ? Task.FromResult(LoginObservation.NotAttemptedEveryAddressRefused) : StartLogin(stopping);
         IProbeOutcome[] outcomes;
         using (held)
@@ -64,6 +77,20 @@ internal sealed class TargetProbeSession : IAsyncDisposable
         {
             Probes = [.. outcomes],
         };
+    }
+
+    /// <summary>True when the transport step ended within <paramref name="grace"/>.</summary>
+    private async Task<bool> AnsweredWithinAsync(Task transportStep, TimeSpan grace, CancellationToken stopping)
+    {
+        if (transportStep.IsCompleted)
+        {
+            return true;
+        }
+
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var finished = await Task.WhenAny(transportStep, Task.Delay(grace, _time, wait.Token)).ConfigureAwait(false);
+        await wait.CancelAsync().ConfigureAwait(false);
+        return finished == transportStep;
     }
 
     private Task<LoginObservation> StartLogin(CancellationToken stopping) => _resolved is { Resolved: false } failed

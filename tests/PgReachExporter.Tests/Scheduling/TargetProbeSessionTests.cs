@@ -25,7 +25,7 @@ public sealed class TargetProbeSessionTests
 
         var first = await session.RunAsync(CancellationToken.None);
         Assert.Equal(TcpConnectResult.Refused, Assert.Single(first.Tcp).Result);
-        Assert.False(first.Login.Skipped);
+        Assert.True(first.Login.Skipped);
         Assert.Equal(LoginResult.Refused, first.Login.Result);
 
         var second = await session.RunAsync(CancellationToken.None);
@@ -55,7 +55,7 @@ public sealed class TargetProbeSessionTests
     }
 
     [Fact]
-    public async Task A_first_cycle_on_a_refusing_port_always_attempts_the_login()
+    public async Task A_refusal_within_the_grace_answers_the_first_cycle_without_a_login()
     {
         var target = new TargetDefinition
         {
@@ -66,8 +66,30 @@ public sealed class TargetProbeSessionTests
 
         var cycle = await session.RunAsync(CancellationToken.None);
 
-        Assert.False(cycle.Login.Skipped);
+        Assert.Equal(TcpConnectResult.Refused, Assert.Single(cycle.Tcp).Result);
+        Assert.True(cycle.Login.Skipped);
         Assert.Equal(LoginResult.Refused, cycle.Login.Result);
+        Assert.Contains("not attempted", cycle.Login.Problem);
+    }
+
+    [Fact]
+    public async Task A_connect_still_pending_after_the_grace_has_the_login_alongside_it()
+    {
+        await using var hole = await PgReachExporter.Lab.BlackHoleListener.StartAsync(IPAddress.Loopback);
+        var target = new TargetDefinition
+        {
+            Name = "hole", Host = "127.0.0.1", Port = hole.Port, Database = "postgres", Username = "probe",
+            SslMode = Npgsql.SslMode.Disable, ConnectTimeout = TimeSpan.FromSeconds(1), Interval = TimeSpan.FromSeconds(5),
+        };
+        await using var session = new TargetProbeSession(target, TimeProvider.System);
+
+        var cycle = await session.RunAsync(CancellationToken.None);
+
+        Assert.Equal(TcpConnectResult.Timeout, Assert.Single(cycle.Tcp).Result);
+        Assert.False(cycle.Login.Skipped);
+        Assert.Equal(LoginResult.Timeout, cycle.Login.Result);
+        // Side by side: the cycle lasts about one timeout plus the grace, not two timeouts.
+        Assert.InRange(cycle.Duration, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(1.6));
     }
 
     /// <summary>A loopback port bound and released again: nothing listens on it, so a connect to it is refused.</summary>
