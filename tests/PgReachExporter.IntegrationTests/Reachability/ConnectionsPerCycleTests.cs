@@ -23,42 +23,39 @@ public sealed class ConnectionsPerCycleTests
     [Fact]
     public async Task A_cycle_with_the_tls_probe_dials_twice_and_the_tls_probe_uses_the_tcp_probes_connection()
     {
-        var seen = new ConcurrentQueue<string>();
-        await using var listener = new AcceptLoop(IPAddress.Loopback, 0, (socket, stopping) => ClassifyAsync(socket, seen, stopping));
-        var target = new TargetDefinition
-        {
-            Name = "open", Host = "127.0.0.1", Port = listener.EndPoint.Port, Database = "postgres", Username = "probe",
-            SslMode = SslMode.Prefer, ConnectTimeout = TimeSpan.FromSeconds(3), Interval = TimeSpan.FromSeconds(15),
-        };
-        await using var session = new TargetProbeSession(target, TimeProvider.System);
-
-        var cycle = await session.RunAsync(CancellationToken.None);
-        await WaitForAsync(() => seen.Count >= listener.AcceptedCount && seen.Count >= 2);
+        var (cycle, seen, accepted) = await OneCycleAsync(SslMode.Prefer);
 
         Assert.Equal(TcpConnectResult.Open, Assert.Single(cycle.Tcp).Result);
         Assert.Equal(TlsProbeResult.ServerRefused, cycle.Find<TlsObservation>()!.Result);
         Assert.Equal(LoginResult.NoHbaEntry, cycle.Login.Result);
-        Assert.Equal(["login", "ssl-request-only"], seen.Order(StringComparer.Ordinal));
-        Assert.Equal(2, listener.AcceptedCount);
+        Assert.Equal(["login", "ssl-request-only"], seen);
+        Assert.Equal(2, accepted);
     }
 
     [Fact]
     public async Task Without_the_tls_probe_the_tcp_probes_connection_is_closed_before_any_byte()
     {
+        var (cycle, seen, _) = await OneCycleAsync(SslMode.Disable);
+
+        Assert.Null(cycle.Find<TlsObservation>());
+        Assert.Equal(["bare", "login"], seen);
+    }
+
+    /// <summary>One cycle against the classifying listener: the cycle, the kinds of connection it made (sorted), how many.</summary>
+    private static async Task<(TargetCycle Cycle, string[] Seen, int Accepted)> OneCycleAsync(SslMode sslMode)
+    {
         var seen = new ConcurrentQueue<string>();
         await using var listener = new AcceptLoop(IPAddress.Loopback, 0, (socket, stopping) => ClassifyAsync(socket, seen, stopping));
         var target = new TargetDefinition
         {
-            Name = "plain", Host = "127.0.0.1", Port = listener.EndPoint.Port, Database = "postgres", Username = "probe",
-            SslMode = SslMode.Disable, ConnectTimeout = TimeSpan.FromSeconds(3), Interval = TimeSpan.FromSeconds(15),
+            Name = "open", Host = "127.0.0.1", Port = listener.EndPoint.Port, Database = "postgres", Username = "probe",
+            SslMode = sslMode, ConnectTimeout = TimeSpan.FromSeconds(3), Interval = TimeSpan.FromSeconds(15),
         };
         await using var session = new TargetProbeSession(target, TimeProvider.System);
 
         var cycle = await session.RunAsync(CancellationToken.None);
         await WaitForAsync(() => seen.Count >= listener.AcceptedCount && seen.Count >= 2);
-
-        Assert.Null(cycle.Find<TlsObservation>());
-        Assert.Equal(["bare", "login"], seen.Order(StringComparer.Ordinal));
+        return (cycle, [.. seen.Order(StringComparer.Ordinal)], listener.AcceptedCount);
     }
 
     /// <summary>Reads what the client sends and names the connection: bare (nothing), ssl-request-only, or login.</summary>
