@@ -30,8 +30,8 @@ internal sealed record TcpObservation(string Address, string Family, TcpConnectR
 internal sealed record LoginObservation(LoginResult Result, TimeSpan Duration, string? SqlState, string? Problem, Version? ServerVersion)
 {
     /// <summary>
-    /// The login of a cycle in which every address refused its TCP connect after a cycle that ended the same way: not
-    /// made, since the refusal already answers it, and reported as refused.
+    /// The login of a cycle in which every address refused its TCP connect (within the login's grace, or after a cycle
+    /// that ended the same way): not made, since the refusal already answers it, and reported as refused.
     /// </summary>
     public static LoginObservation NotAttemptedEveryAddressRefused { get; } =
         new(LoginResult.Refused, TimeSpan.Zero, null, "login not attempted: every address refused the TCP connect in this cycle", null) { Skipped = true };

@@ -132,12 +132,6 @@ internal sealed class TargetProbeSession : IAsyncDisposable
             return (dns, [], null);
         }
 
-        if (_probes.Count == 0)
-        {
-            var attempts = dns.Addresses.Select(a => _tcp.ConnectAsync(new IPEndPoint(a, _target.Port), _target.ConnectTimeout, stopping));
-            return (dns, [.. await Task.WhenAll(attempts).ConfigureAwait(false)], null);
-        }
-
         var kept = dns.Addresses.Select(a => _tcp.ConnectAndKeepAsync(new IPEndPoint(a, _target.Port), _target.ConnectTimeout, stopping)).ToArray();
         try
         {
@@ -157,7 +151,8 @@ internal sealed class TargetProbeSession : IAsyncDisposable
         HeldConnection? held = null;
         foreach (var (_, connected) in kept.Select(k => k.Result))
         {
-            if (connected is not null && held is null)
+            // Kept only for a registered probe that dials again (the TLS probe); otherwise closed like the rest.
+            if (connected is not null && held is null && _probes.Count > 0)
             {
                 held = new HeldConnection(connected);
             }
