@@ -17,12 +17,12 @@ internal sealed class HostSignalMetricsWriter(ReachMetrics metrics) : ICycleOutp
 {
     internal const string UnknownProcess = "unknown";
 
-    private readonly ConcurrentDictionary<string, WrittenSeries> _targets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lock> _targets = new(StringComparer.Ordinal);
 
     public void TargetAdded(TargetDefinition target)
     {
         var name = target.Name;
-        _targets[name] = new WrittenSeries();
+        _targets[name] = new Lock();
         if (target.LogPath is null)
         {
             return;
@@ -44,11 +44,11 @@ internal sealed class HostSignalMetricsWriter(ReachMetrics metrics) : ICycleOutp
 
     public void LogObserved(TargetDefinition target, ServerLogObservation log)
     {
-        if (_targets.TryGetValue(target.Name, out var written))
+        if (_targets.TryGetValue(target.Name, out var gate))
         {
-            lock (written.Gate)
+            lock (gate)
             {
-                WriteLog(target.Name, log, written);
+                WriteLog(target.Name, log);
             }
         }
     }
@@ -56,19 +56,19 @@ internal sealed class HostSignalMetricsWriter(ReachMetrics metrics) : ICycleOutp
     /// <summary>After each cycle: the log as above (so reader errors show while no line comes) and the socket table if it was read.</summary>
     public void CycleCompleted(CycleRecord record)
     {
-        if (!_targets.TryGetValue(record.Target.Name, out var written))
+        if (!_targets.TryGetValue(record.Target.Name, out var gate))
         {
             return;
         }
 
-        lock (written.Gate)
+        lock (gate)
         {
             if (record.Host?.Log is { } log)
             {
-                WriteLog(record.Target.Name, log, written);
+                WriteLog(record.Target.Name, log);
             }
 
-            WriteListener(record.Target.Name, record.Host?.Listener, written);
+            WriteListener(record.Target.Name, record.Host?.Listener);
         }
     }
 
@@ -85,7 +85,7 @@ internal sealed class HostSignalMetricsWriter(ReachMetrics metrics) : ICycleOutp
         metrics.ListenerPresent.RemoveLabelled(target);
     }
 
-    private void WriteLog(string name, ServerLogObservation log, WrittenSeries written)
+    private void WriteLog(string name, ServerLogObservation log)
     {
         foreach (var (logEvent, tally) in log.Events.Events)
         {
@@ -100,7 +100,7 @@ internal sealed class HostSignalMetricsWriter(ReachMetrics metrics) : ICycleOutp
         var listening = log.Events.Listening
             .Select(l => new[] { name, l.Address, l.Port.ToString(CultureInfo.InvariantCulture) })
             .ToList();
-        Replace(metrics.LogListening, written.Listening, listening);
+        Replace(metrics.LogListening, name, listening);
 
         metrics.LogLines.WithLabels(name).IncTo(log.Health.Lines);
         foreach (var (reason, count) in log.Health.ReadErrors)
@@ -109,49 +109,41 @@ internal sealed class HostSignalMetricsWriter(ReachMetrics metrics) : ICycleOutp
         }
     }
 
-    private void WriteListener(string name, ListenerObservation? listener, WrittenSeries written)
+    private void WriteListener(string name, ListenerObservation? listener)
     {
         // Not read for this target, or unreadable with nothing found: unknown, so no series rather than a false 0.
         if (listener is null || (!listener.Complete && !listener.Present))
         {
-            Replace(metrics.ListenerBound, written.Bound, []);
-            Replace(metrics.ListenerInfo, written.Info, []);
+            Replace(metrics.ListenerBound, name, []);
+            Replace(metrics.ListenerInfo, name, []);
             metrics.ListenerPresent.RemoveLabelled(name);
             return;
         }
 
         metrics.ListenerPresent.WithLabels(name).Set(listener.Present ? 1 : 0);
-        Replace(metrics.ListenerBound, written.Bound,
+        Replace(metrics.ListenerBound, name,
             [.. listener.Listeners.Select(l => new[] { name, l.Socket.AddressLabel, l.Socket.Family.ToLabel() })]);
-        Replace(metrics.ListenerInfo, written.Info,
+        Replace(metrics.ListenerInfo, name,
             [.. listener.Listeners.Select(l => new[] { name, l.Socket.AddressLabel, l.Socket.Family.ToLabel(), l.Owner?.ProcessName is { Length: > 0 } process ? process : UnknownProcess })]);
     }
 
-    /// <summary>Sets 1 for each label set now true and removes the series of those written before that no longer are.</summary>
-    private static void Replace(PerTargetFamily<Gauge.Child> family, HashSet<string> written, IReadOnlyList<string[]> now)
+    /// <summary>
+    /// Sets 1 for each label set of <paramref name="target"/> now true and removes the series written before that no
+    /// longer are (the family knows a target's label sets; nothing else keeps them).
+    /// </summary>
+    private static void Replace(PerTargetFamily<Gauge.Child> family, string target, IReadOnlyList<string[]> now)
     {
-        var keys = now.GroupBy(Key).ToDictionary(g => g.Key, g => g.First());
-        foreach (var stale in written.Where(k => !keys.ContainsKey(k)).ToList())
+        foreach (var written in family.LabelSetsOf(target))
         {
-            family.RemoveLabelled(stale.Split('\0'));
-            written.Remove(stale);
+            if (!now.Any(labels => LabelValuesComparer.Instance.Equals(labels, written)))
+            {
+                family.RemoveLabelled(written);
+            }
         }
 
-        foreach (var (key, labels) in keys)
+        foreach (var labels in now)
         {
             family.WithLabels(labels).Set(1);
-            written.Add(key);
         }
-    }
-
-    private static string Key(string[] labels) => string.Join('\0', labels);
-
-    /// <summary>The label sets written for one target, so the ones that stop holding can be removed. Locked per target.</summary>
-    private sealed class WrittenSeries
-    {
-        public Lock Gate { get; } = new();
-        public HashSet<string> Listening { get; } = new(StringComparer.Ordinal);
-        public HashSet<string> Bound { get; } = new(StringComparer.Ordinal);
-        public HashSet<string> Info { get; } = new(StringComparer.Ordinal);
     }
 }
