@@ -51,7 +51,6 @@ public class ProbeCostBenchmark
         _listener.Dispose();
         await _acceptLoop.ContinueWith(_ => { }, TaskScheduler.Default);
         _reserved.Dispose();
-        await _refusedLogin.DisposeAsync();
     }
 
     [Benchmark(Baseline = true, Description = "TCP probe, open")]

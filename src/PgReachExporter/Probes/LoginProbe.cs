@@ -11,19 +11,13 @@ namespace PgReachExporter.Probes;
 /// Logs in to one target with a fresh, unpooled connection each time (a pooled connection would hide a dead
 /// listener), bounded by the target's connect timeout. Never retried: a retried timeout would hide the timeout rate.
 /// </summary>
-internal sealed class LoginProbe : IAsyncDisposable
+internal sealed class LoginProbe
 {
     private readonly TargetDefinition _target;
     private readonly TimeProvider _time;
     private readonly PostgresGreetingProbe _greeting;
-    private readonly string _connectionString;
+    private readonly string _host;
     private readonly Action<SslClientAuthenticationOptions> _tls;
-
-    // Built at the first attempt, not with the session: Npgsql registers every data source in one process-wide list
-    // that it sorts under a lock at each registration, and 10,000 sessions opened together at start-up held that lock
-    // for 15-25 s (nothing probed, SIGTERM unanswered). The first attempts are spread over the interval; building one
-    // per attempt instead would cost about 130 us of CPU at every cycle.
-    private NpgsqlDataSource? _dataSource;
     private readonly string _greetingHost;
 
     /// <param name="dial">
@@ -38,7 +32,7 @@ internal sealed class LoginProbe : IAsyncDisposable
         _greetingHost = dial is { Count: > 0 } ? dial[0].ToString() : target.Host;
         var tlsHost = dial is { Count: > 0 } && !IPAddress.TryParse(target.Host, out _) ? target.Host : null;
         var protocols = TlsClientProtocols.Enabled(target.Tls);
-        _connectionString = ConnectionString(target, dial);
+        _host = Host(target, dial);
         _tls = options =>
         {
             // The TLS probe offers the same versions, so the login fails where the probe says why.
@@ -50,37 +44,46 @@ internal sealed class LoginProbe : IAsyncDisposable
         };
     }
 
-    /// <summary>The connection string; with <paramref name="dial"/>, Npgsql's host list is those addresses (IPv6 bare, never split at a colon).</summary>
-    internal static string ConnectionString(TargetDefinition target, IReadOnlyList<IPAddress>? dial = null) => new NpgsqlConnectionStringBuilder
+    /// <summary>Npgsql's host list: the target's host, or with <paramref name="dial"/> those addresses (IPv6 bare, never split at a colon).</summary>
+    private static string Host(TargetDefinition target, IReadOnlyList<IPAddress>? dial) =>
+        dial is { Count: > 0 } ? string.Join(',', dial.Select(a => a.ToString())) : target.Host;
+
+    private static void Settings(NpgsqlConnectionStringBuilder builder, (TargetDefinition Target, string Host) attempt)
     {
-        Host = dial is { Count: > 0 } ? string.Join(',', dial.Select(a => a.ToString())) : target.Host,
-        Port = target.Port,
-        Database = target.Database,
-        Username = target.Username,
-        SslMode = PostgresConnector.SslModeFor(target.Host, target.SslMode),
+        var target = attempt.Target;
+        builder.Host = attempt.Host;
+        builder.Port = target.Port;
+        builder.Database = target.Database;
+        builder.Username = target.Username;
+        builder.SslMode = PostgresConnector.SslModeFor(target.Host, target.SslMode);
         // libpq's sslrootcert, sslcert, sslkey; "system" is the system store, which is Npgsql's own default.
-        RootCertificate = target.Tls.RootCert is { } root && root != TlsDefinition.SystemRoots ? root : null,
-        SslCertificate = target.Tls.Cert,
-        SslKey = target.Tls.Key,
+        builder.RootCertificate = target.Tls.RootCert is { } root && root != TlsDefinition.SystemRoots ? root : null;
+        builder.SslCertificate = target.Tls.Cert;
+        builder.SslKey = target.Tls.Key;
         // Npgsql's default (Prefer) makes a second attempt after a failed GSS-encrypted one: a probe is never retried.
-        GssEncryptionMode = GssEncryptionMode.Disable,
-        Pooling = false,
+        builder.GssEncryptionMode = GssEncryptionMode.Disable;
+        builder.Pooling = false;
         // Backstop only: the probe's own deadline (below) is what bounds the attempt.
-        Timeout = (int)Math.Ceiling(target.ConnectTimeout.TotalSeconds) + 1,
-        ApplicationName = "pgreach",
-        Multiplexing = false,
-        Enlist = false,
-    }.ConnectionString;
+        builder.Timeout = (int)Math.Ceiling(target.ConnectTimeout.TotalSeconds) + 1;
+        builder.ApplicationName = "pgreach";
+        builder.Multiplexing = false;
+        builder.Enlist = false;
+    }
 
     public async Task<LoginObservation> LoginAsync(CancellationToken stopping)
     {
         var started = _time.GetTimestamp();
         try
         {
-            _dataSource ??= await PostgresConnector.DataSourceAsync(_connectionString, _target.Password, _tls, stopping).ConfigureAwait(false);
-            var connection = await PostgresConnector.OpenAsync(_dataSource, _target.ConnectTimeout, _time, stopping).ConfigureAwait(false);
+            // A data source per attempt, not one kept per target: Npgsql registers every live data source in one
+            // process-wide list that it sorts at each registration, so 10,000 kept ones made the first round
+            // quadratic (a third of the start-up CPU at 10,000 targets) and held about 2 KB each. Built from
+            // properties, one costs about 35 us (docs/performance.md).
+            var dataSource = PostgresConnector.DataSource(Settings, (_target, _host), _target.Password, _tls);
+            var connection = await PostgresConnector.OpenAsync(dataSource, _target.ConnectTimeout, _time, stopping, ownsDataSource: true).ConfigureAwait(false);
             var version = connection.PostgreSqlVersion;
             await connection.DisposeAsync().ConfigureAwait(false);
+            await dataSource.DisposeAsync().ConfigureAwait(false);
             return new(LoginResult.Ok, _time.GetElapsedTime(started), null, null, version);
         }
         catch (Exception ex)
@@ -114,7 +117,4 @@ internal sealed class LoginProbe : IAsyncDisposable
         _ when ex.InnerException is { } inner => $"{ex.Message} ({inner.GetType().Name}: {inner.Message})",
         _ => ex.Message,
     };
-
-    /// <remarks>A session's attempts run one after the other, and it is disposed after the last.</remarks>
-    public ValueTask DisposeAsync() => _dataSource?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

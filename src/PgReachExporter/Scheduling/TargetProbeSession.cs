@@ -167,7 +167,6 @@ internal sealed class TargetProbeSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _login.DisposeAsync().ConfigureAwait(false);
         foreach (var probe in _probes)
         {
             await probe.DisposeAsync().ConfigureAwait(false);
