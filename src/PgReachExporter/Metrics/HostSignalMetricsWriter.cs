@@ -131,7 +131,7 @@ internal sealed class HostSignalMetricsWriter(ReachMetrics metrics) : ICycleOutp
     /// Sets 1 for each label set of <paramref name="target"/> now true and removes the series written before that no
     /// longer are (the family knows a target's label sets; nothing else keeps them).
     /// </summary>
-    private static void Replace(PerTargetFamily<Gauge.Child> family, string target, IReadOnlyList<string[]> now)
+    private static void Replace(LabelledValueFamily family, string target, IReadOnlyList<string[]> now)
     {
         foreach (var written in family.LabelSetsOf(target))
         {

@@ -41,7 +41,7 @@ internal sealed class ReachMetrics
             "Result of the last TCP connect to each resolved address of the target: 1 for the current result, 0 for the others.",
             ["target", "address", "family"], "result", TcpConnectResults.All, TcpConnectResults.Label));
         TcpConnectDuration = full // full only
-            ? Keyed(factory.CreateGauge("pgreach_tcp_connect_duration_seconds",
+            ? Keyed(LabelledValueFamily.Gauge("pgreach_tcp_connect_duration_seconds",
                 "Time the last TCP connect to each address took to succeed or fail, in seconds.",
                 ["target", "address", "family"]))
             : null;
@@ -64,7 +64,7 @@ internal sealed class ReachMetrics
             "Server version number (as server_version_num, e.g. 150004) reported by the last successful login."), server: false)
             : null;
         DnsAddresses = full // full only
-            ? Keyed(factory.CreateGauge("pgreach_dns_addresses",
+            ? Keyed(LabelledValueFamily.Gauge("pgreach_dns_addresses",
                 "Number of addresses the target's host resolved to in the last cycle, by address family.", ["target", "family"]))
             : null;
         DnsLookupDuration = full // full only
@@ -73,7 +73,7 @@ internal sealed class ReachMetrics
             : null;
         TlsCertificateExpiry = AddExposed(TargetValueFamily.Gauge("pgreach_tls_certificate_expiry_timestamp_seconds",
             "Unix time of the earliest notAfter in the certificate chain the server presented to the TLS probe (as the blackbox exporter's probe_ssl_earliest_cert_expiry); absent until a handshake completed."), server: false);
-        TlsInfo = Keyed(factory.CreateGauge("pgreach_tls_info",
+        TlsInfo = Keyed(LabelledValueFamily.Gauge("pgreach_tls_info",
             "The TLS probe's last completed handshake: protocol version, cipher suite, the server certificate's subject and issuer; always 1.",
             ["target", "version", "cipher", "subject", "issuer"]));
         TlsHandshakeDuration = full // full only
@@ -90,7 +90,7 @@ internal sealed class ReachMetrics
             : null;
         Overruns = AddExposed(TargetValueFamily.Counter("pgreach_probe_overruns_total",
             "Probe cycles that took longer than the target's interval."), server: false);
-        Diagnosis = Keyed(factory.CreateGauge("pgreach_diagnosis",
+        Diagnosis = Keyed(LabelledValueFamily.Gauge("pgreach_diagnosis",
             "Causes found by the target's latest verdict: 1 per active (layer, cause); a cause that clears has no series. cause=\"ok\", layer=\"all\" when nothing is wrong.",
             ["target", "layer", "cause"]));
         DiagnosisChanges = full // full only
@@ -105,10 +105,10 @@ internal sealed class ReachMetrics
             ["target", "check"], "result", ServerChecks.Results, ServerChecks.Label));
         ServerChecksDuration = PerTargetServer(factory.CreateGauge("pgreach_server_checks_duration_seconds",
             "Time the last cycle of server-side checks took, in seconds.", ["target"]));
-        ServerInfo = KeyedServer(factory.CreateGauge("pgreach_server_info",
+        ServerInfo = KeyedServer(LabelledValueFamily.Gauge("pgreach_server_info",
             "Identity of the server behind the monitoring connection; always 1. server_address is empty over a Unix socket; server_port is the port it answered on, or its port setting over a Unix socket.",
             ["target", "version", "server_address", "server_port", "system_identifier", "listen_addresses"]));
-        SettingPendingRestart = KeyedServer(factory.CreateGauge("pgreach_setting_pending_restart",
+        SettingPendingRestart = KeyedServer(LabelledValueFamily.Gauge("pgreach_setting_pending_restart",
             "1 when a setting was changed in the configuration files but needs a restart to apply (pg_settings.pending_restart); the watched settings always have a series, others only while pending.",
             ["target", "name"]));
         PostmasterStartTime = PerTargetServer(factory.CreateGauge("pgreach_postmaster_start_time_seconds",
@@ -122,14 +122,14 @@ internal sealed class ReachMetrics
             "pg_hba.conf lines on disk the server can use (rows of pg_hba_file_rules without an error).", ["target"]));
         HbaRuleErrors = PerTargetServer(factory.CreateGauge("pgreach_hba_rule_errors",
             "pg_hba.conf lines on disk with an error (rows of pg_hba_file_rules whose error is not null).", ["target"]));
-        HbaRuleErrorInfo = KeyedServer(factory.CreateGauge("pgreach_hba_rule_error_info",
+        HbaRuleErrorInfo = KeyedServer(LabelledValueFamily.Gauge("pgreach_hba_rule_error_info",
             "One series per pg_hba.conf line with an error (at most 20 per target); always 1.", ["target", "file", "line"]));
         HbaFileLoadable = PerTargetServer(factory.CreateGauge("pgreach_hba_file_loadable",
             "0 when pg_hba.conf on disk has a line the server cannot parse: a reload keeps the previous rules and a restart would fail; 1 otherwise.",
             ["target"]));
         HbaReloadPending = PerTargetServer(factory.CreateGauge("pgreach_hba_reload_pending",
             "1 when pg_hba.conf on disk is newer than the server's last configuration load (whole-second resolution), 0 otherwise.", ["target"]));
-        Connections = KeyedServer(factory.CreateGauge("pgreach_connections",
+        Connections = KeyedServer(LabelledValueFamily.Gauge("pgreach_connections",
             "Client backends by state (pg_stat_activity); the agent's monitoring session is one of them. state=\"unknown\": sessions the role may not inspect.",
             ["target", "state"]));
         MaxConnections = PerTargetServer(factory.CreateGauge("pgreach_max_connections", "The max_connections setting.", ["target"]));
@@ -138,37 +138,37 @@ internal sealed class ReachMetrics
             "The superuser_reserved_connections setting: slots only superusers may use.", ["target"]));
         ReservedConnections = PerTargetServer(factory.CreateGauge("pgreach_reserved_connections",
             "The reserved_connections setting (PostgreSQL 16+): slots only for roles with pg_use_reserved_connections.", ["target"]));
-        HbaClientAllowed = KeyedServer(factory.CreateGauge("pgreach_hba_client_allowed",
+        HbaClientAllowed = KeyedServer(LabelledValueFamily.Gauge("pgreach_hba_client_allowed",
             "What the pg_hba.conf rules in force do with each declared expected client: 1 allowed, 0 rejected or no matching line, -1 unknown (also while a change pending since before the agent started hides them).",
             ["target", "client"]));
-        HbaClientAllowedAfterReload = KeyedServer(factory.CreateGauge("pgreach_hba_client_allowed_after_reload",
+        HbaClientAllowedAfterReload = KeyedServer(LabelledValueFamily.Gauge("pgreach_hba_client_allowed_after_reload",
             "What the rules in force after a reload would do with each expected client (pg_hba.conf on disk, or the rules in force when it would not load): 1 allowed, 0 rejected or no matching line, -1 unknown.",
             ["target", "client"]));
-        HbaClientMatchedLine = KeyedServer(factory.CreateGauge("pgreach_hba_client_matched_line",
+        HbaClientMatchedLine = KeyedServer(LabelledValueFamily.Gauge("pgreach_hba_client_matched_line",
             "Line number (within its file) of the first pg_hba.conf line matching each expected client; 0 when no line matches or it is unknown.",
             ["target", "client"]));
         HbaShadowedRules = PerTargetServer(factory.CreateGauge("pgreach_hba_shadowed_rules",
             "pg_hba.conf lines that can never be the first match because earlier lines cover everything they match.", ["target"]));
-        LogEvents = Keyed(accumulating.CreateCounter("pgreach_log_events_total",
+        LogEvents = Keyed(LabelledValueFamily.Counter("pgreach_log_events_total",
             "Server log lines of each reachability event since the agent began reading the target's log (LogPath).",
             ["target", "event"]));
-        LogLastEventTimestamp = Keyed(factory.CreateGauge("pgreach_log_last_event_timestamp_seconds",
+        LogLastEventTimestamp = Keyed(LabelledValueFamily.Gauge("pgreach_log_last_event_timestamp_seconds",
             "Unix time of the latest server log line of each event (the line's own time where its zone is unambiguous); absent until one is seen.",
             ["target", "event"]));
-        LogListening = Keyed(factory.CreateGauge("pgreach_log_listening",
+        LogListening = Keyed(LabelledValueFamily.Gauge("pgreach_log_listening",
             "1 for each address and port the postmaster said it listens on at its latest start seen in the server log.",
             ["target", "address", "port"]));
         LogLines = PerTarget(accumulating.CreateCounter("pgreach_log_lines_total",
             "Complete server log lines read.", ["target"]));
-        LogReadErrors = Keyed(accumulating.CreateCounter("pgreach_log_read_errors_total",
+        LogReadErrors = Keyed(LabelledValueFamily.Counter("pgreach_log_read_errors_total",
             "Problems reading the server log: missing, permission_denied and io once per episode (retried), line_too_long and decode once per line.",
             ["target", "reason"]));
-        ListenerBound = Keyed(factory.CreateGauge("pgreach_listener_bound",
+        ListenerBound = Keyed(LabelledValueFamily.Gauge("pgreach_listener_bound",
             "1 for each address a socket listens on at the target's port, from the host's socket table (/proc/net/tcp, tcp6).",
             ["target", "address", "family"]));
         ListenerPresent = AddExposed(TargetValueFamily.Gauge("pgreach_listener_present",
             "1 when any socket listens on the target's port in the host's socket table, 0 when none does; absent when the table is not read or unreadable."), server: false);
-        ListenerInfo = Keyed(factory.CreateGauge("pgreach_listener_info",
+        ListenerInfo = Keyed(LabelledValueFamily.Gauge("pgreach_listener_info",
             "The process holding each listening socket on the target's port (its name, or unknown where the agent may not look); always 1.",
             ["target", "address", "family", "process"]));
         // A /probe answer's own two families, never in /metrics.
@@ -220,53 +220,53 @@ internal sealed class ReachMetrics
 
     public OneHotGauge<TcpConnectResult> TcpConnectResult { get; }
     public TargetValueFamily TlsCertificateExpiry { get; }
-    public PerTargetFamily<Gauge.Child> TlsInfo { get; }
+    public LabelledValueFamily TlsInfo { get; }
     public TargetValueFamily? TlsHandshakeDuration { get; }
-    public PerTargetFamily<Gauge.Child>? TcpConnectDuration { get; }
+    public LabelledValueFamily? TcpConnectDuration { get; }
     public ResultCounter<TcpConnectResult> TcpProbes { get; }
     public OneHotGauge<LoginResult> LoginResult { get; }
     public TargetValueFamily? LoginDuration { get; }
     public ResultCounter<LoginResult>? LoginProbes { get; }
     public TargetValueFamily? LoginServerVersion { get; }
-    public PerTargetFamily<Gauge.Child>? DnsAddresses { get; }
+    public LabelledValueFamily? DnsAddresses { get; }
     public TargetValueFamily? DnsLookupDuration { get; }
     public TargetValueFamily Up { get; }
     public TargetValueFamily LastProbeTimestamp { get; }
     public TargetValueFamily? CycleDuration { get; }
     public TargetValueFamily Overruns { get; }
-    public PerTargetFamily<Gauge.Child> Diagnosis { get; }
+    public LabelledValueFamily Diagnosis { get; }
     public TargetValueFamily? DiagnosisChanges { get; }
     public Gauge MonitoringUp { get; }
     public OneHotGauge<ServerCheckResult> ServerCheckResult { get; }
     public Gauge ServerChecksDuration { get; }
-    public PerTargetFamily<Gauge.Child> ServerInfo { get; }
-    public PerTargetFamily<Gauge.Child> SettingPendingRestart { get; }
+    public LabelledValueFamily ServerInfo { get; }
+    public LabelledValueFamily SettingPendingRestart { get; }
     public Gauge PostmasterStartTime { get; }
     public Gauge ConfigLoadTime { get; }
     public Gauge TlsCertificateFileExpiry { get; }
     public Gauge HbaRules { get; }
     public Gauge HbaRuleErrors { get; }
-    public PerTargetFamily<Gauge.Child> HbaRuleErrorInfo { get; }
+    public LabelledValueFamily HbaRuleErrorInfo { get; }
     public Gauge HbaFileLoadable { get; }
     public Gauge HbaReloadPending { get; }
-    public PerTargetFamily<Gauge.Child> Connections { get; }
+    public LabelledValueFamily Connections { get; }
     public Gauge MaxConnections { get; }
 
     public Gauge ServerPort { get; }
     public Gauge SuperuserReservedConnections { get; }
     public Gauge ReservedConnections { get; }
-    public PerTargetFamily<Gauge.Child> HbaClientAllowed { get; }
-    public PerTargetFamily<Gauge.Child> HbaClientAllowedAfterReload { get; }
-    public PerTargetFamily<Gauge.Child> HbaClientMatchedLine { get; }
+    public LabelledValueFamily HbaClientAllowed { get; }
+    public LabelledValueFamily HbaClientAllowedAfterReload { get; }
+    public LabelledValueFamily HbaClientMatchedLine { get; }
     public Gauge HbaShadowedRules { get; }
-    public PerTargetFamily<Counter.Child> LogEvents { get; }
-    public PerTargetFamily<Gauge.Child> LogLastEventTimestamp { get; }
-    public PerTargetFamily<Gauge.Child> LogListening { get; }
+    public LabelledValueFamily LogEvents { get; }
+    public LabelledValueFamily LogLastEventTimestamp { get; }
+    public LabelledValueFamily LogListening { get; }
     public Counter LogLines { get; }
-    public PerTargetFamily<Counter.Child> LogReadErrors { get; }
-    public PerTargetFamily<Gauge.Child> ListenerBound { get; }
+    public LabelledValueFamily LogReadErrors { get; }
+    public LabelledValueFamily ListenerBound { get; }
     public TargetValueFamily ListenerPresent { get; }
-    public PerTargetFamily<Gauge.Child> ListenerInfo { get; }
+    public LabelledValueFamily ListenerInfo { get; }
     /// <summary>Only in a /probe answer (<see cref="ForProbe"/>).</summary>
     public Gauge? ProbeSuccess { get; }
 
@@ -300,7 +300,7 @@ internal sealed class ReachMetrics
 
     /// <summary>
     /// Registers a family whose only label is "target" so that <see cref="RemoveTarget"/> covers it; a family with more
-    /// labels is <see cref="Keyed{TChild}"/>, so that removing a target never scans the family.
+    /// labels is <see cref="Keyed"/>, so that removing a target never scans the family.
     /// </summary>
     public TCollector PerTarget<TCollector>(TCollector family) where TCollector : Collector
     {
@@ -315,21 +315,11 @@ internal sealed class ReachMetrics
         return PerTarget(family);
     }
 
-    /// <summary>A per-target family with labels after "target", indexed by target.</summary>
-    public PerTargetFamily<TChild> Keyed<TChild>(Collector<TChild> family) where TChild : ChildBase
-    {
-        var keyed = new PerTargetFamily<TChild>(family);
-        _perTargetRemovers.Add(keyed.RemoveTarget);
-        return keyed;
-    }
+    /// <summary>A per-target family with labels after "target", written into /metrics by the agent and indexed by target.</summary>
+    public LabelledValueFamily Keyed(LabelledValueFamily family) => AddExposed(family, server: false);
 
     /// <summary>A keyed family fed by the monitoring connection.</summary>
-    public PerTargetFamily<TChild> KeyedServer<TChild>(Collector<TChild> family) where TChild : ChildBase
-    {
-        var keyed = Keyed(family);
-        _serverRemovers.Add(keyed.RemoveTarget);
-        return keyed;
-    }
+    public LabelledValueFamily KeyedServer(LabelledValueFamily family) => AddExposed(family, server: true);
 
     private static Action<string> SingleLabelRemover(Collector family) =>
         family.LabelNames is ["target"]
