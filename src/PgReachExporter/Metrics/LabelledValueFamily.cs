@@ -1,14 +1,13 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using Prometheus;
 
 namespace PgReachExporter.Metrics;
 
 /// <summary>
-/// A gauge or counter family with labels after "target" (first), written by the agent itself: per series the label
-/// values and a boxed value, indexed by target so that a target's series are found and removed without scanning the
-/// family. prometheus-net's child for the same series holds its label values a second time, pre-encoded, in an object
+/// A gauge or counter family with labels after "target" (first), written by the agent itself: per target a small
+/// array of its series (label values and a value), so that a target's series are found and removed without scanning
+/// the family, and are written together in the order they were first written. prometheus-net's child for the same series holds its label values a second time, pre-encoded, in an object
 /// of about 400 bytes; the address, cause and listener families give a target about five such series (15 MB at 10,000
 /// targets in a heap dump, docs/performance.md). Written as prometheus-net writes a gauge or counter.
 /// </summary>
@@ -16,8 +15,7 @@ internal sealed class LabelledValueFamily : IExposedFamily
 {
     private readonly string[] _labelNames;
     private readonly bool _counter;
-    private readonly ConcurrentDictionary<string[], StrongBox<double>> _series = new(LabelValuesComparer.Instance);
-    private readonly TargetLabelSets _byTarget = new();
+    private readonly ConcurrentDictionary<string, TargetSeries> _byTarget = new(StringComparer.Ordinal);
 
     private LabelledValueFamily(string name, string help, IReadOnlyList<string> labelNames, bool counter)
     {
@@ -61,72 +59,117 @@ internal sealed class LabelledValueFamily : IExposedFamily
     }
 
     /// <summary>The current value of a label set, or null when it has no series.</summary>
-    public double? Get(params string[] labels) => _series.TryGetValue(labels, out var box) ? Volatile.Read(ref box.Value) : null;
+    public double? Get(params string[] labels) =>
+        _byTarget.TryGetValue(labels[0], out var series) && series.Find(labels) is { } entry ? Volatile.Read(ref entry.Value) : null;
 
     public void RemoveLabelled(params string[] labels)
     {
-        _series.TryRemove(labels, out _);
-        _byTarget.Remove(labels);
+        if (_byTarget.TryGetValue(labels[0], out var series))
+        {
+            series.RemoveWhere(known => LabelValuesComparer.Instance.Equals(known, labels));
+        }
     }
 
     /// <summary>Removes the series of one target whose label values match.</summary>
     public void RemoveWhere(string target, Func<string[], bool> match)
     {
-        foreach (var labels in _byTarget.Of(target))
+        if (_byTarget.TryGetValue(target, out var series))
         {
-            if (match(labels))
-            {
-                RemoveLabelled(labels);
-            }
+            series.RemoveWhere(match);
         }
     }
 
     public void RemoveWhere(Func<IReadOnlyList<string>, bool> match)
     {
-        foreach (var labels in _series.Keys)
+        foreach (var (_, series) in _byTarget)
         {
-            if (match(labels))
-            {
-                RemoveLabelled(labels);
-            }
+            series.RemoveWhere(match);
         }
     }
 
     /// <summary>Removes every series of a target.</summary>
-    public void RemoveTarget(string target)
-    {
-        foreach (var labels in _byTarget.Of(target, forget: true))
-        {
-            _series.TryRemove(labels, out _);
-        }
-    }
+    public void RemoveTarget(string target) => _byTarget.TryRemove(target, out _);
 
-    /// <summary>The label sets of one target's series.</summary>
-    public IReadOnlyCollection<string[]> LabelSetsOf(string target) => _byTarget.Of(target);
+    /// <summary>The label sets of one target's series, in the order they were first written.</summary>
+    public IReadOnlyCollection<string[]> LabelSetsOf(string target) =>
+        _byTarget.TryGetValue(target, out var series) ? [.. series.Entries.Select(e => e.Labels)] : [];
 
     public async ValueTask WriteAsync(ExpositionWriter writer, CancellationToken cancel)
     {
         // OpenMetrics names a counter family without its _total suffix; its samples keep it.
         var family = _counter && writer.Format == ExpositionFormat.OpenMetricsText ? Name[..^"_total".Length] : Name;
         await writer.WriteFamilyHeaderAsync(family, Help, _counter ? "counter" : "gauge", cancel).ConfigureAwait(false);
-        foreach (var (labels, box) in _series)
+        foreach (var (_, series) in _byTarget)
         {
-            await writer.ReserveAsync(ExpositionWriter.MaxSeriesPrefixBytes(Name, _labelNames, labels) + ExpositionWriter.MaxValueLineBytes, cancel).ConfigureAwait(false);
-            writer.WriteSeriesPrefix(Name, _labelNames, labels);
-            writer.WriteValueLine(Volatile.Read(ref box.Value));
+            foreach (var entry in series.Entries)
+            {
+                await writer.ReserveAsync(ExpositionWriter.MaxSeriesPrefixBytes(Name, _labelNames, entry.Labels) + ExpositionWriter.MaxValueLineBytes, cancel).ConfigureAwait(false);
+                writer.WriteSeriesPrefix(Name, _labelNames, entry.Labels);
+                writer.WriteValueLine(Volatile.Read(ref entry.Value));
+            }
         }
     }
 
-    private StrongBox<double> Box(string[] labels)
+    private Entry Series(string[] labels) => _byTarget.GetOrAdd(labels[0], static _ => new TargetSeries()).FindOrAdd(labels);
+
+    /// <summary>One series: its label values and its value.</summary>
+    private sealed class Entry(string[] labels)
     {
-        if (_series.TryGetValue(labels, out var box))
+        public readonly string[] Labels = labels;
+        public double Value;
+    }
+
+    /// <summary>One target's series: a small array, replaced (not changed) under a lock, so a writer reads it without one.</summary>
+    private sealed class TargetSeries
+    {
+        private readonly Lock _gate = new();
+        private Entry[] _entries = [];
+
+        public Entry[] Entries => Volatile.Read(ref _entries);
+
+        public Entry? Find(string[] labels)
         {
-            return box;
+            foreach (var entry in Entries)
+            {
+                if (LabelValuesComparer.Instance.Equals(entry.Labels, labels))
+                {
+                    return entry;
+                }
+            }
+
+            return null;
         }
 
-        // The index first: a series is never in the family without its target knowing it (RemoveTarget finds it).
-        _byTarget.Add(labels);
-        return _series.GetOrAdd(labels, static _ => new StrongBox<double>(0));
+        public Entry FindOrAdd(string[] labels)
+        {
+            if (Find(labels) is { } found)
+            {
+                return found;
+            }
+
+            lock (_gate)
+            {
+                if (Find(labels) is { } added)
+                {
+                    return added;
+                }
+
+                var entry = new Entry(labels);
+                Volatile.Write(ref _entries, [.. _entries, entry]);
+                return entry;
+            }
+        }
+
+        public void RemoveWhere(Func<string[], bool> match)
+        {
+            lock (_gate)
+            {
+                if (_entries.Any(e => match(e.Labels)))
+                {
+                    Volatile.Write(ref _entries, [.. _entries.Where(e => !match(e.Labels))]);
+                }
+            }
+        }
     }
 
     /// <summary>One series, as prometheus-net's child: Set for a gauge; Inc and IncTo for a counter.</summary>
@@ -139,37 +182,37 @@ internal sealed class LabelledValueFamily : IExposedFamily
                 throw new InvalidOperationException($"{family.Name} is a counter: use Inc or IncTo");
             }
 
-            Volatile.Write(ref family.Box(labels).Value, value);
+            Volatile.Write(ref family.Series(labels).Value, value);
         }
 
         public void Inc(double amount = 1)
         {
             CheckCounter(amount);
-            var box = family.Box(labels);
+            var entry = family.Series(labels);
             double seen, next;
             do
             {
-                seen = Volatile.Read(ref box.Value);
+                seen = Volatile.Read(ref entry.Value);
                 next = seen + amount;
             }
-            while (Interlocked.CompareExchange(ref box.Value, next, seen) != seen);
+            while (Interlocked.CompareExchange(ref entry.Value, next, seen) != seen);
         }
 
         /// <summary>Raises the counter to <paramref name="total"/> (a running total read elsewhere); never lowers it.</summary>
         public void IncTo(double total)
         {
             CheckCounter(total);
-            var box = family.Box(labels);
+            var entry = family.Series(labels);
             double seen;
             do
             {
-                seen = Volatile.Read(ref box.Value);
+                seen = Volatile.Read(ref entry.Value);
                 if (total <= seen)
                 {
                     return;
                 }
             }
-            while (Interlocked.CompareExchange(ref box.Value, total, seen) != seen);
+            while (Interlocked.CompareExchange(ref entry.Value, total, seen) != seen);
         }
 
         private void CheckCounter(double amount)
