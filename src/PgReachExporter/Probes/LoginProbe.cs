@@ -68,45 +68,51 @@ internal sealed class LoginProbe
         builder.ApplicationName = "pgreach";
         builder.Multiplexing = false;
         builder.Enlist = false;
+        // Npgsql's smallest buffers: a login reads and writes a few short messages (a longer one gets a larger buffer).
+        builder.ReadBufferSize = 4096;
+        builder.WriteBufferSize = 4096;
     }
 
     public async Task<LoginObservation> LoginAsync(CancellationToken stopping)
     {
         var started = _time.GetTimestamp();
+        Exception failure;
         try
         {
             // A data source per attempt, not one kept per target: Npgsql registers every live data source in one
             // process-wide list that it sorts at each registration, so 10,000 kept ones made the first round
             // quadratic (a third of the start-up CPU at 10,000 targets) and held about 2 KB each. Built from
-            // properties, one costs about 35 us (docs/performance.md).
+            // properties, one costs about 30 us (docs/performance.md).
             var dataSource = PostgresConnector.DataSource(Settings, (_target, _host), _target.Password, _tls);
-            var connection = await PostgresConnector.OpenAsync(dataSource, _target.ConnectTimeout, _time, stopping, ownsDataSource: true).ConfigureAwait(false);
-            var version = connection.PostgreSqlVersion;
-            await connection.DisposeAsync().ConfigureAwait(false);
-            await dataSource.DisposeAsync().ConfigureAwait(false);
-            return new(LoginResult.Ok, _time.GetElapsedTime(started), null, null, version);
+            var attempt = await PostgresConnector.TryOpenAsync(dataSource, _target.ConnectTimeout, _time, stopping, ownsDataSource: true).ConfigureAwait(false);
+            if (attempt.Connection is { } connection)
+            {
+                var version = connection.PostgreSqlVersion;
+                await connection.DisposeAsync().ConfigureAwait(false);
+                await dataSource.DisposeAsync().ConfigureAwait(false);
+                return new(LoginResult.Ok, _time.GetElapsedTime(started), null, null, version);
+            }
+
+            failure = attempt.Error!;
         }
-        catch (Exception ex)
+        catch (Exception ex) when (!stopping.IsCancellationRequested)
         {
-            if (stopping.IsCancellationRequested)
-            {
-                throw;
-            }
-
-            var elapsed = _time.GetElapsedTime(started);
-            var classification = LoginFailures.Classify(ex);
-            var result = classification.Result;
-            if (classification.NeedsGreetingCheck && !_target.IsUnixSocket)
-            {
-                var remaining = _target.ConnectTimeout - elapsed;
-                var greeting = remaining > TimeSpan.Zero
-                    ? await _greeting.CheckAsync(_greetingHost, _target.Port, remaining, stopping).ConfigureAwait(false)
-                    : GreetingResult.Silent;
-                result = greeting.Refine(result);
-            }
-
-            return new(result, elapsed, (ex as PostgresException)?.SqlState, Describe(ex), null);
+            failure = ex;
         }
+
+        var elapsed = _time.GetElapsedTime(started);
+        var classification = LoginFailures.Classify(failure);
+        var result = classification.Result;
+        if (classification.NeedsGreetingCheck && !_target.IsUnixSocket)
+        {
+            var remaining = _target.ConnectTimeout - elapsed;
+            var greeting = remaining > TimeSpan.Zero
+                ? await _greeting.CheckAsync(_greetingHost, _target.Port, remaining, stopping).ConfigureAwait(false)
+                : GreetingResult.Silent;
+            result = greeting.Refine(result);
+        }
+
+        return new(result, elapsed, (failure as PostgresException)?.SqlState, Describe(failure), null);
     }
 
     /// <summary>A one-line reason for logs and pages; server messages name users and databases, never passwords.</summary>
