@@ -45,7 +45,8 @@ internal static class EvidenceText
         if (login.Skipped)
         {
             // "failed after 0.0 ms" would claim an attempt that was never made.
-            return $"{who} not attempted: every address refused its TCP connect in this cycle (reported as {login.Result.Label()})";
+            var transport = login.Result == LoginResult.Timeout ? "timed out" : "refused";
+            return $"{who} not attempted: every address {transport} its TCP connect in this cycle (reported as {login.Result.Label()})";
         }
 
         var problem = login.Problem is null ? "" : $": {login.Problem}";

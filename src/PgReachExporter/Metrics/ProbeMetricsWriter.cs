@@ -148,7 +148,7 @@ internal sealed class ProbeMetricsWriter(ReachMetrics metrics) : ICycleOutput
         if (login.Skipped)
         {
             // No attempt was made: the attempt counter and the last attempt's duration stay as they were.
-            metrics.LoginAttemptsSkipped.Inc();
+            metrics.LoginAttemptsSkipped.WithLabels(login.Result.Label()).Inc();
             return;
         }
 

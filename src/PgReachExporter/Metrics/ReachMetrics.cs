@@ -194,7 +194,13 @@ internal sealed class ReachMetrics
         }
 
         LoginAttemptsSkipped = accumulating.CreateCounter("pgreach_login_attempts_skipped_total",
-            "Login attempts not made because every address of the target refused its TCP connect in the same cycle; the target's login result is still reported as refused.");
+            "Login attempts not made, by reason: refused when every address of the target refused its TCP connect in the cycle, timeout when every address timed out after a cycle whose login timed out too; the target's login result is still reported (refused, timeout).",
+            ["reason"]);
+        foreach (var reason in SkippedLoginReasons.All)
+        {
+            LoginAttemptsSkipped.WithLabels(reason).Inc(0);
+        }
+
         Targets = accumulating.CreateGauge("pgreach_targets", "Number of targets being probed.");
         BuildInfo = accumulating.CreateGauge("pgreach_build_info", "Build information of the agent; always 1.", ["version"]);
         StageFailures = accumulating.CreateCounter("pgreach_agent_stage_failures_total",
@@ -374,6 +380,12 @@ internal sealed class ReachMetrics
 
         return family;
     }
+}
+
+/// <summary>The reason label values of pgreach_login_attempts_skipped_total: the login result a skipped login reports.</summary>
+internal static class SkippedLoginReasons
+{
+    public static readonly string[] All = [LoginResult.Refused.Label(), LoginResult.Timeout.Label()];
 }
 
 /// <summary>The outcome label values of pgreach_probe_requests_total.</summary>

@@ -36,6 +36,14 @@ internal sealed record LoginObservation(LoginResult Result, TimeSpan Duration, s
     public static LoginObservation NotAttemptedEveryAddressRefused { get; } =
         new(LoginResult.Refused, TimeSpan.Zero, null, "login not attempted: every address refused the TCP connect in this cycle", null) { Skipped = true };
 
+    /// <summary>
+    /// The login of a cycle in which every address timed out its TCP connect, after a cycle in which they all did and
+    /// the login made beside them timed out too: not made, since it would wait out the same timeout, and reported as a
+    /// timeout.
+    /// </summary>
+    public static LoginObservation NotAttemptedEveryAddressTimedOut { get; } =
+        new(LoginResult.Timeout, TimeSpan.Zero, null, "login not attempted: every address timed out the TCP connect in this cycle, as in the last, whose login timed out too", null) { Skipped = true };
+
     public bool Succeeded => Result == LoginResult.Ok;
 
     /// <summary>True when no login was made this cycle; <see cref="Result"/> is then what the transport step showed.</summary>

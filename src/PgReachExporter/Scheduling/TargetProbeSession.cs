@@ -12,8 +12,10 @@ namespace PgReachExporter.Scheduling;
 /// transport step, the registered probes (<see cref="ProbeRegistry"/>) on what it found, still alongside the login.
 /// The login starts once the TCP connects have answered, or after a short grace (<see cref="LoginGrace"/>) beside
 /// those still pending; when every address refused, no login is made (it would be one more refused connect). After a
-/// cycle in which every address refused, the transport step goes first and the login is made only when an address no
-/// longer refuses. The TLS probe goes on over the TCP probe's own connection to the first address that
+/// cycle in which every address refused, or every address timed out and so did the login made beside them, the
+/// transport step goes first and the login is made only when the transport step no longer shows the same (a
+/// black-holed target then costs one connect per cycle, not two; such a cycle can last up to two connect timeouts
+/// when an address starts answering late in it, since its login then has its own whole timeout). The TLS probe goes on over the TCP probe's own connection to the first address that
 /// accepted (one dial fewer per cycle). The session owns the per-target probe resources; the caller owns the schedule.
 /// </summary>
 internal sealed class TargetProbeSession : IAsyncDisposable
@@ -31,8 +33,9 @@ internal sealed class TargetProbeSession : IAsyncDisposable
     // was never open either). A connect still pending after it (a slow path, a black hole) has the login alongside.
     internal static readonly TimeSpan LoginGrace = TimeSpan.FromMilliseconds(20);
 
-    // The last cycle's addresses all refused and so did its login: a login now would be a second refused connect.
-    private bool _lastCycleAllRefused;
+    // The last cycle's addresses all refused, or all timed out, and its login ended the same way: a login now, beside
+    // a transport step that shows the same again, would be a second refused connect or a second wait for the timeout.
+    private bool _transportFirst;
 
     /// <param name="resolved">
     /// The host's resolution, done and checked by the caller (/probe): the cycle dials exactly these addresses, TCP
@@ -55,14 +58,16 @@ internal sealed class TargetProbeSession : IAsyncDisposable
         var started = _time.GetTimestamp();
         var transportStep = ProbeTransportAsync(stopping);
         Task<LoginObservation>? login = null;
-        if (!_lastCycleAllRefused && !await AnsweredWithinAsync(transportStep, LoginGrace, stopping).ConfigureAwait(false))
+        if (!_transportFirst && !await AnsweredWithinAsync(transportStep, LoginGrace, stopping).ConfigureAwait(false))
         {
             // Still connecting after the grace: the login goes on alongside, as a slow or black-holed address needs.
             login = StartLogin(stopping);
         }
 
         var (dns, tcp, held) = await transportStep.ConfigureAwait(false);
-        login ??= EveryAddressRefused(tcp) ? Task.FromResult(LoginObservation.NotAttemptedEveryAddressRefused) : StartLogin(stopping);
+        login ??= EveryAddressRefused(tcp) ? Task.FromResult(LoginObservation.NotAttemptedEveryAddressRefused)
+            : _transportFirst && EveryAddressTimedOut(tcp) ? Task.FromResult(LoginObservation.NotAttemptedEveryAddressTimedOut)
+            : StartLogin(stopping);
         IProbeOutcome[] outcomes;
         using (held)
         {
@@ -71,7 +76,8 @@ internal sealed class TargetProbeSession : IAsyncDisposable
         }
 
         var loginObservation = await login.ConfigureAwait(false);
-        _lastCycleAllRefused = EveryAddressRefused(tcp) && loginObservation.Result == LoginResult.Refused;
+        _transportFirst = (EveryAddressRefused(tcp) && loginObservation.Result == LoginResult.Refused)
+            || (EveryAddressTimedOut(tcp) && loginObservation.Result == LoginResult.Timeout);
         var duration = _time.GetElapsedTime(started);
         return new TargetCycle(_target.Name, startedAt, duration, dns, tcp, loginObservation, Overran: duration > _target.Interval)
         {
@@ -99,6 +105,9 @@ internal sealed class TargetProbeSession : IAsyncDisposable
 
     private static bool EveryAddressRefused(ImmutableArray<TcpObservation> tcp) =>
         tcp.Length > 0 && tcp.All(t => t.Result == TcpConnectResult.Refused);
+
+    private static bool EveryAddressTimedOut(ImmutableArray<TcpObservation> tcp) =>
+        tcp.Length > 0 && tcp.All(t => t.Result == TcpConnectResult.Timeout);
 
     private static async Task<IProbeOutcome> RunGuardedAsync(ITargetProbe probe, TransportSeen transport, CancellationToken stopping)
     {

@@ -80,10 +80,10 @@ public sealed class AgentBehaviourTests(ClusterFixture fixture)
         await cluster.StopAsync();
 
         // A refusal on loopback answers within the login's grace, so the login is not made, from the first refused cycle on.
-        var skipping = await agent.WaitForAsync(s => s.Value("pgreach_login_attempts_skipped_total") >= 1, TimeSpan.FromSeconds(10), "a skipped login");
+        var skipping = await agent.WaitForAsync(s => s.Value("pgreach_login_attempts_skipped_total", "reason=refused") >= 1, TimeSpan.FromSeconds(10), "a skipped login");
         var attempts = skipping.Value("pgreach_login_probes_total", "target=db", "result=refused") ?? 0;
         Assert.True(attempts <= 1, $"at most a login made as the server went down, got {attempts}");
-        var later = await agent.WaitForAsync(s => s.Value("pgreach_login_attempts_skipped_total") >= 3, TimeSpan.FromSeconds(10), "two more skipped logins");
+        var later = await agent.WaitForAsync(s => s.Value("pgreach_login_attempts_skipped_total", "reason=refused") >= 3, TimeSpan.FromSeconds(10), "two more skipped logins");
         Assert.Equal("refused", later.Current("pgreach_login_result", "target=db"));
         Assert.Equal(attempts, later.Value("pgreach_login_probes_total", "target=db", "result=refused") ?? 0);
 

@@ -38,6 +38,21 @@ public sealed class TransportFindingsTests
     }
 
     [Fact]
+    public void Timed_out_everywhere_with_the_login_not_attempted_is_the_same_verdict_as_with_a_timed_out_login()
+    {
+        var attempted = Healthy.WithTcp(Timeout("10.0.0.5")).WithLogin(LoginResult.Timeout);
+        var skipped = attempted with { Login = LoginObservation.NotAttemptedEveryAddressTimedOut };
+
+        var verdict = skipped.Diagnose();
+
+        Assert.Equal(attempted.Diagnose().Causes.ToArray(), verdict.Causes.ToArray());
+        Assert.Equal(attempted.Diagnose().Summary, verdict.Summary);
+        Assert.Equal(attempted.Diagnose().Layers.ToArray(), verdict.Layers.ToArray());
+        Assert.Equal("login as app to orders not attempted: every address timed out its TCP connect in this cycle (reported as timeout)",
+            EvidenceText.Login(skipped.Login, skipped.Target));
+    }
+
+    [Fact]
     public void Refused_while_the_socket_table_shows_nothing_on_the_port_is_listener_down()
     {
         var verdict = Healthy.WithTcp(Refused("127.0.0.2")).WithLogin(LoginResult.Refused) with

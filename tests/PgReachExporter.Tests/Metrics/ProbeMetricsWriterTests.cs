@@ -73,7 +73,7 @@ public sealed class ProbeMetricsWriterTests
     {
         _writer.TargetAdded(Target);
         _writer.CycleCompleted(Record(Cycle(LoginResult.Refused, ("127.0.0.1", TcpConnectResult.Refused))));
-        Assert.Contains("pgreach_login_attempts_skipped_total 0\n", await ScrapeAsync());
+        Assert.Contains("pgreach_login_attempts_skipped_total{reason=\"refused\"} 0\n", await ScrapeAsync());
 
         _writer.CycleCompleted(Record(Cycle(LoginResult.Refused, ("127.0.0.1", TcpConnectResult.Refused)) with
         {
@@ -81,7 +81,8 @@ public sealed class ProbeMetricsWriterTests
         }));
 
         var text = await ScrapeAsync();
-        Assert.Contains("pgreach_login_attempts_skipped_total 1\n", text);
+        Assert.Contains("pgreach_login_attempts_skipped_total{reason=\"refused\"} 1\n", text);
+        Assert.Contains("pgreach_login_attempts_skipped_total{reason=\"timeout\"} 0\n", text);
         Assert.Contains("pgreach_login_probes_total{target=\"orders\",result=\"refused\"} 1\n", text);
         Assert.Contains("pgreach_login_result{target=\"orders\",result=\"refused\"} 1\n", text);
         Assert.Contains("pgreach_login_result{target=\"orders\",result=\"ok\"} 0\n", text);

@@ -85,7 +85,7 @@ public sealed class SeriesProfileTests
             var text = await AfterOneCycleAsync(profile);
 
             Assert.DoesNotContain("pgreach_login_attempts_skipped_total", ReachMetrics.FullOnlyFamilies);
-            Assert.Contains("\npgreach_login_attempts_skipped_total 0\n", text);
+            Assert.Contains("\npgreach_login_attempts_skipped_total{reason=\"refused\"} 0\n", text);
         }
     }
 

@@ -92,6 +92,61 @@ public sealed class TargetProbeSessionTests
         Assert.InRange(cycle.Duration, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(1.6));
     }
 
+    [Fact]
+    public async Task A_login_is_skipped_while_every_address_keeps_timing_out_and_attempted_again_once_one_answers()
+    {
+        var hole = await PgReachExporter.Lab.BlackHoleListener.StartAsync(IPAddress.Loopback);
+        var port = hole.Port;
+        var target = new TargetDefinition
+        {
+            Name = "hole", Host = "127.0.0.1", Port = port, Database = "postgres", Username = "probe",
+            SslMode = Npgsql.SslMode.Disable, ConnectTimeout = TimeSpan.FromSeconds(1), Interval = TimeSpan.FromSeconds(5),
+        };
+        await using var session = new TargetProbeSession(target, TimeProvider.System);
+        TargetCycle first, second;
+        try
+        {
+            first = await session.RunAsync(CancellationToken.None);
+            second = await session.RunAsync(CancellationToken.None);
+        }
+        finally
+        {
+            await hole.DisposeAsync();
+        }
+
+        // The first sight of the black hole is a real login, which times out too.
+        Assert.Equal(TcpConnectResult.Timeout, Assert.Single(first.Tcp).Result);
+        Assert.False(first.Login.Skipped);
+        Assert.Equal(LoginResult.Timeout, first.Login.Result);
+        // While every address still times out, the login that would time out the same way is not made.
+        Assert.Equal(TcpConnectResult.Timeout, Assert.Single(second.Tcp).Result);
+        Assert.True(second.Login.Skipped);
+        Assert.Equal(LoginResult.Timeout, second.Login.Result);
+        Assert.Equal(TimeSpan.Zero, second.Login.Duration);
+        Assert.Contains("not attempted", second.Login.Problem);
+        Assert.InRange(second.Duration, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(1.6));
+
+        // The port answers again (the black hole's own port, as a server coming back would): the login is made.
+        var listener = new TcpListener(IPAddress.Loopback, port);
+        listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        listener.Start();
+        using var stop = new CancellationTokenSource();
+        var accepting = AcceptAndCloseAsync(listener, stop.Token);
+        try
+        {
+            var third = await session.RunAsync(CancellationToken.None);
+            Assert.Equal(TcpConnectResult.Open, Assert.Single(third.Tcp).Result);
+            Assert.False(third.Login.Skipped);
+            Assert.NotEqual(LoginResult.Timeout, third.Login.Result);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            listener.Stop();
+            await accepting;
+        }
+    }
+
     /// <summary>A loopback port bound and released again: nothing listens on it, so a connect to it is refused.</summary>
     private static int RefusedPort()
     {
