@@ -29,11 +29,11 @@ internal sealed class LoadReport(HarnessOptions options, TimeSpan firstRound, Ph
         var firstRoundLimit = options.Interval + options.ConnectTimeout;
         if (goals.FirstRoundWithinInterval)
         {
-            Goal("Every target's first cycle done after", Seconds(firstRound), $"<= interval + timeout ({Seconds(firstRoundLimit)})", firstRound <= firstRoundLimit, "first verdicts within one interval plus the timeout");
+            Goal("Every target's first cycle done, after the agent's start", Seconds(firstRound), $"<= interval + timeout ({Seconds(firstRoundLimit)})", firstRound <= firstRoundLimit, "first verdicts within one interval plus the timeout");
         }
         else
         {
-            Row("Every target's first cycle done after", Seconds(firstRound));
+            Row("Every target's first cycle done, after the agent's start", Seconds(firstRound));
         }
 
         Row("Cycles per target in the probe phase", $"{probes.MinCyclesPerTarget:0}-{probes.MaxCyclesPerTarget:0} (expected {probes.ExpectedCyclesPerTarget:0.0})");
