@@ -74,9 +74,13 @@ public sealed class ReachabilityTests(ClusterFixture fixture)
     public async Task Dropped_syn_times_out_within_the_deadline()
     {
         await using var hole = await BlackHoleListener.StartAsync(IPAddress.Loopback);
+        await using var agent = await StartAsync(Config(Target("black-hole", "127.0.0.1", hole.Port, timeout: "1s")));
 
-        var scrape = await ProbeTwiceAsync(Target("black-hole", "127.0.0.1", hole.Port, timeout: "1s"));
+        // The first cycle's login times out beside the connect; the next, timing out everywhere again, makes none.
+        var scrape = await agent.WaitForAsync(s => s.Value("pgreach_login_attempts_skipped_total", "reason=timeout") >= 1);
 
+        Assert.True(scrape.Value("pgreach_tcp_probes_total", "target=black-hole", "result=timeout") >= 2);
+        Assert.Equal(1, scrape.Value("pgreach_login_probes_total", "target=black-hole", "result=timeout"));
         Assert.Equal("timeout", scrape.Current("pgreach_tcp_connect_result", "target=black-hole"));
         Assert.Equal("timeout", scrape.Current("pgreach_login_result", "target=black-hole"));
         var tcp = scrape.Value("pgreach_tcp_connect_duration_seconds", "target=black-hole")!.Value;
