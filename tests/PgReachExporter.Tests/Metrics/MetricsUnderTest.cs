@@ -33,4 +33,24 @@ internal sealed class MetricsUnderTest
 
         return Encoding.UTF8.GetString(stream.ToArray());
     }
+
+    /// <summary>
+    /// Exposition text as lines to compare: header lines first, then the samples in a stable order; OpenMetrics'
+    /// "# EOF" is prometheus-net's, not a family's.
+    /// </summary>
+    public static string[] ComparableLines(byte[] text) =>
+        [.. Encoding.UTF8.GetString(text).Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l != "# EOF")
+            .OrderBy(l => l.StartsWith('#') ? 0 : 1).ThenBy(l => l, StringComparer.Ordinal)];
+
+    /// <summary>Prometheus-net's own exposition of a registry, as <see cref="ComparableLines"/>.</summary>
+    public static async Task<string[]> PrometheusNetLinesAsync(CollectorRegistry registry, ExpositionFormat format)
+    {
+        using var stream = new MemoryStream();
+        await registry.CollectAndExportAsTextAsync(stream, format);
+        return ComparableLines(stream.ToArray());
+    }
+
+    /// <summary>One agent-written family's exposition, as <see cref="ComparableLines"/>.</summary>
+    public static async Task<string[]> OwnLinesAsync(IExposedFamily family, ExpositionFormat format) =>
+        ComparableLines(Encoding.UTF8.GetBytes(await WriteFamilyAsync(family, format)));
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using PgReachExporter.Metrics;
 using Prometheus;
 
@@ -35,9 +34,7 @@ public sealed class TargetValueFamilyTests
             }
         }
 
-        using var stream = new MemoryStream();
-        await registry.CollectAndExportAsTextAsync(stream, format);
-        return Lines(stream.ToArray());
+        return await MetricsUnderTest.PrometheusNetLinesAsync(registry, format);
     }
 
     private static async Task<string[]> OwnAsync(bool counter, ExpositionFormat format)
@@ -57,13 +54,8 @@ public sealed class TargetValueFamilyTests
             }
         }
 
-        return Lines(Encoding.UTF8.GetBytes(await MetricsUnderTest.WriteFamilyAsync(family, format)));
+        return await MetricsUnderTest.OwnLinesAsync(family, format);
     }
-
-    // Header lines first, then the samples in a stable order; OpenMetrics' "# EOF" is prometheus-net's, not a family's.
-    private static string[] Lines(byte[] text) =>
-        [.. Encoding.UTF8.GetString(text).Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l != "# EOF")
-            .OrderBy(l => l.StartsWith('#') ? 0 : 1).ThenBy(l => l, StringComparer.Ordinal)];
 
     [Theory]
     [InlineData(false, ExpositionFormat.PrometheusText)]

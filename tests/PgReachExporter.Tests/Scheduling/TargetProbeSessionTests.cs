@@ -35,23 +35,10 @@ public sealed class TargetProbeSessionTests
         Assert.Equal(TimeSpan.Zero, second.Login.Duration);
         Assert.Contains("not attempted", second.Login.Problem);
 
-        var listener = new TcpListener(IPAddress.Loopback, port);
-        listener.Start();
-        using var stop = new CancellationTokenSource();
-        var accepting = AcceptAndCloseAsync(listener, stop.Token);
-        try
-        {
-            var third = await session.RunAsync(CancellationToken.None);
-            Assert.Equal(TcpConnectResult.Open, Assert.Single(third.Tcp).Result);
-            Assert.False(third.Login.Skipped);
-            Assert.NotEqual(LoginResult.Refused, third.Login.Result);
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            listener.Stop();
-            await accepting;
-        }
+        var third = await WhileAcceptingAsync(port, () => session.RunAsync(CancellationToken.None));
+        Assert.Equal(TcpConnectResult.Open, Assert.Single(third.Tcp).Result);
+        Assert.False(third.Login.Skipped);
+        Assert.NotEqual(LoginResult.Refused, third.Login.Result);
     }
 
     [Fact]
@@ -127,24 +114,10 @@ public sealed class TargetProbeSessionTests
         Assert.InRange(second.Duration, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(1.6));
 
         // The port answers again (the black hole's own port, as a server coming back would): the login is made.
-        var listener = new TcpListener(IPAddress.Loopback, port);
-        listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        listener.Start();
-        using var stop = new CancellationTokenSource();
-        var accepting = AcceptAndCloseAsync(listener, stop.Token);
-        try
-        {
-            var third = await session.RunAsync(CancellationToken.None);
-            Assert.Equal(TcpConnectResult.Open, Assert.Single(third.Tcp).Result);
-            Assert.False(third.Login.Skipped);
-            Assert.NotEqual(LoginResult.Timeout, third.Login.Result);
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            listener.Stop();
-            await accepting;
-        }
+        var third = await WhileAcceptingAsync(port, () => session.RunAsync(CancellationToken.None));
+        Assert.Equal(TcpConnectResult.Open, Assert.Single(third.Tcp).Result);
+        Assert.False(third.Login.Skipped);
+        Assert.NotEqual(LoginResult.Timeout, third.Login.Result);
     }
 
     /// <summary>A loopback port bound and released again: nothing listens on it, so a connect to it is refused.</summary>
@@ -153,6 +126,26 @@ public sealed class TargetProbeSessionTests
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    /// <summary>Runs <paramref name="cycle"/> while something listens on <paramref name="port"/> (a port just refused or black-holed).</summary>
+    private static async Task<TargetCycle> WhileAcceptingAsync(int port, Func<Task<TargetCycle>> cycle)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, port);
+        listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        listener.Start();
+        using var stop = new CancellationTokenSource();
+        var accepting = AcceptAndCloseAsync(listener, stop.Token);
+        try
+        {
+            return await cycle();
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            listener.Stop();
+            await accepting;
+        }
     }
 
     // Something that answers TCP and then hangs up: the login gets further than a refusal and fails there.
