@@ -22,6 +22,15 @@ internal sealed record HarnessOptions
     /// <summary>The blackbox exporter to run side by side in the probe phase, or null.</summary>
     public string? Blackbox { get; init; }
 
+    /// <summary>What the open targets' logins meet: the harness's rejecting listeners, or a real server.</summary>
+    public OpenLogin OpenLogin { get; init; } = OpenLogin.Fake;
+
+    /// <summary>Where initdb, pg_ctl, postgres and psql are, for <see cref="OpenLogin"/> other than fake.</summary>
+    public string PostgresBin { get; init; } = "/usr/lib/postgresql/15/bin";
+
+    /// <summary>The run's own directory (config, password file); set by the harness once created.</summary>
+    public string WorkDirectory { get; init; } = Path.GetTempPath();
+
     public int OpenTargets => Targets * OpenPercent / 100;
     public int BlackHoleTargets => Targets * BlackHolePercent / 100;
     public int RefusedTargets => Targets - OpenTargets - BlackHoleTargets;
@@ -50,6 +59,11 @@ internal sealed record HarnessOptions
           --blackbox PATH          also run this blackbox exporter (e.g. /usr/bin/prometheus-blackbox-exporter) with a
                                    tcp_connect module and drive its /probe for every target once per interval during
                                    the probe phase; reports its CPU per probe and the agent's ratio to it
+          --open-login KIND        what the open targets' logins meet: fake (default; harness listeners that reject
+                                   as a missing pg_hba.conf line does), scram (a real PostgreSQL server, scram-sha-256
+                                   login that succeeds) or hba (the same server, no pg_hba.conf line matches)
+          --postgres-bin DIR       PostgreSQL's bin directory for --open-login scram|hba
+                                   (default /usr/lib/postgresql/15/bin; run as the postgres OS user when root)
 
         Durations: 15s, 500ms, 2m or plain seconds. Exit code 0 when every goal is met, 1 when one is missed, 2 on error.
         """;
@@ -76,6 +90,14 @@ internal sealed record HarnessOptions
                 "--agent" => options with { AgentAssembly = Path.GetFullPath(Value()) },
                 "--agent-env" => AddEnvironment(options, environment, name, Value()),
                 "--blackbox" => options with { Blackbox = Executable(name, Value()) },
+                "--open-login" => options with { OpenLogin = Value() switch
+                {
+                    "fake" => OpenLogin.Fake,
+                    "scram" => OpenLogin.Scram,
+                    "hba" => OpenLogin.Hba,
+                    var other => throw new ArgumentException($"{name} must be fake, scram or hba, got '{other}'"),
+                } },
+                "--postgres-bin" => options with { PostgresBin = ExistingDirectory(name, Value()) },
                 _ => throw new ArgumentException($"unknown option '{name}'"),
             };
         }
@@ -118,6 +140,9 @@ internal sealed record HarnessOptions
 
     private static string Executable(string name, string value) =>
         File.Exists(value) ? Path.GetFullPath(value) : throw new ArgumentException($"{name}: '{value}' does not exist (Debian: apt-get install prometheus-blackbox-exporter)");
+
+    private static string ExistingDirectory(string name, string value) =>
+        Directory.Exists(value) ? Path.GetFullPath(value) : throw new ArgumentException($"{name}: '{value}' is not a directory");
 
     private static int Positive(string name, string value) =>
         int.TryParse(value, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ArgumentException($"{name} must be a positive whole number, got '{value}'");

@@ -47,6 +47,8 @@ internal sealed class LoadReport(HarnessOptions options, TimeSpan firstRound, Ph
         Row("Longest time since a target's last cycle start", $"{Seconds(staleness)} (limit {Seconds(options.Interval + options.ConnectTimeout)} + 1s)");
         Row("Longest cycle", Seconds(scrapes is null || probes.MaxCycleDuration > scrapes.MaxCycleDuration ? probes.MaxCycleDuration : scrapes.MaxCycleDuration));
         Row("Checks (one TCP probe each) / login attempts in the probe phase", $"{probes.TcpProbes:0} / {probes.LoginProbes:0} over {Seconds(probes.Length)}");
+        var logins = probes.Scrapes[^1].Page.CurrentCounts("pgreach_login_result", "result");
+        Row("Targets by login result at the end of the probe phase", string.Join(", ", logins.Select(l => $"{l.Key} {l.Value}")));
         Row("Agent CPU in the probe phase", $"{probes.Cpu.TotalSeconds:0.00}s ({probes.CpuShareOfOneCore:P1} of one core)");
         Row("Other processes' CPU in the probe phase", $"{Math.Max(0, probes.OtherCpu / probes.Length):P1} of one core, harness {probes.HarnessCpu / probes.Length:P1} (other load skews the figures)");
         if (goals.CpuPerCheckMs is { } cpuGoal)

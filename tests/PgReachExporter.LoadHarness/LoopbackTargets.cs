@@ -13,12 +13,30 @@ internal enum TargetKind
     BlackHole,
 }
 
+/// <summary>What an open target's login meets.</summary>
+internal enum OpenLogin
+{
+    /// <summary>A harness listener that rejects the login as a server without a matching pg_hba.conf line does.</summary>
+    Fake,
+
+    /// <summary>A real PostgreSQL server, where the login succeeds with scram-sha-256.</summary>
+    Scram,
+
+    /// <summary>A real PostgreSQL server, where no pg_hba.conf line matches the login.</summary>
+    Hba,
+}
+
 /// <summary>One target of the agent's config.</summary>
-internal sealed record LoadTarget(string Name, TargetKind Kind, IPEndPoint EndPoint);
+internal sealed record LoadTarget(string Name, TargetKind Kind, IPEndPoint EndPoint)
+{
+    public string Username { get; init; } = RealPostgresServer.RejectedUser;
+
+    public string? PasswordFile { get; init; }
+}
 
 /// <summary>
 /// Every endpoint the agent probes, all on loopback and all owned by the harness: one rejecting PostgreSQL
-/// listener per open target on 127.0.0.1, a free port on 127.0.0.2 per refused target, and one black-hole
+/// listener per open target on 127.0.0.1 (or, with --open-login, one real PostgreSQL server for them all), a free port on 127.0.0.2 per refused target, and one black-hole
 /// listener on 127.0.0.3 shared by all black-holed targets.
 /// </summary>
 internal sealed class LoopbackTargets : IAsyncDisposable
@@ -29,6 +47,7 @@ internal sealed class LoopbackTargets : IAsyncDisposable
 
     private readonly List<RejectingPostgresListener> _open = [];
     private BlackHoleListener? _blackHole;
+    private RealPostgresServer? _server;
 
     private LoopbackTargets()
     {
@@ -45,11 +64,27 @@ internal sealed class LoopbackTargets : IAsyncDisposable
         try
         {
             var list = new List<LoadTarget>(options.Targets);
-            for (var i = 0; i < options.OpenTargets; i++)
+            if (options.OpenLogin != OpenLogin.Fake && options.OpenTargets > 0)
             {
-                var listener = new RejectingPostgresListener(OpenAddress);
-                targets._open.Add(listener);
-                list.Add(new($"open-{i:D4}", TargetKind.Open, listener.EndPoint));
+                var server = targets._server = await RealPostgresServer.StartAsync(options.PostgresBin, options.WorkDirectory, cancellation).ConfigureAwait(false);
+                var scram = options.OpenLogin == OpenLogin.Scram;
+                for (var i = 0; i < options.OpenTargets; i++)
+                {
+                    list.Add(new($"open-{i:D4}", TargetKind.Open, server.EndPoint)
+                    {
+                        Username = scram ? RealPostgresServer.ScramUser : RealPostgresServer.RejectedUser,
+                        PasswordFile = scram ? server.PasswordFile : null,
+                    });
+                }
+            }
+            else
+            {
+                for (var i = 0; i < options.OpenTargets; i++)
+                {
+                    var listener = new RejectingPostgresListener(OpenAddress);
+                    targets._open.Add(listener);
+                    list.Add(new($"open-{i:D4}", TargetKind.Open, listener.EndPoint));
+                }
             }
 
             for (var i = 0; i < options.RefusedTargets; i++)
@@ -88,8 +123,12 @@ internal sealed class LoopbackTargets : IAsyncDisposable
                 ["Host"] = target.EndPoint.Address.ToString(),
                 ["Port"] = target.EndPoint.Port,
                 ["Database"] = "postgres",
-                ["Username"] = "pgreach_load",
+                ["Username"] = target.Username,
             });
+            if (target.PasswordFile is { } passwordFile)
+            {
+                targets[^1]!["PasswordFile"] = passwordFile;
+            }
         }
 
         var config = new JsonObject
@@ -120,5 +159,9 @@ internal sealed class LoopbackTargets : IAsyncDisposable
         }
 
         _blackHole?.Dispose();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

@@ -64,6 +64,21 @@ internal sealed class MetricsPage
         return byTarget;
     }
 
+    /// <summary>For a one-hot family: how many series are 1 for each value of <paramref name="label"/>.</summary>
+    public SortedDictionary<string, int> CurrentCounts(string family, string label)
+    {
+        var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (labels, value) in Samples(family))
+        {
+            if (value == 1 && Label(labels, label) is { } current)
+            {
+                counts[current] = counts.GetValueOrDefault(current) + 1;
+            }
+        }
+
+        return counts;
+    }
+
     private List<(string Labels, double Value)> Samples(string family) => _families.GetValueOrDefault(family) ?? [];
 
     private static string? Label(string labels, string name)

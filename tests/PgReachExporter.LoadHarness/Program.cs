@@ -27,6 +27,7 @@ AgentProcess? agent = null;
 BlackboxPeer? blackbox = null;
 try
 {
+    options = options with { WorkDirectory = workDirectory.FullName };
     targets = await LoopbackTargets.OpenAsync(options, cancellation.Token);
     var configFile = Path.Combine(workDirectory.FullName, "pgreach.json");
     targets.WriteAgentConfig(configFile, options);
