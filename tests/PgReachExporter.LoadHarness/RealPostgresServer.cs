@@ -63,8 +63,9 @@ internal sealed class RealPostgresServer : IAsyncDisposable
                 "-c max_connections=300", "-c password_encryption=scram-sha-256", "-c fsync=off", "-c shared_buffers=32MB");
             await server.RunAsServerUserAsync("pg_ctl", ["-D", server.DataDirectory, "-l", Path.Combine(directory, "server.log"), "-o", settings, "-w", "-t", "60", "start"], cancellation).ConfigureAwait(false);
             server._started = true;
+            // The statement goes in on stdin, so the password is on no command line (ps) and in no error message.
             await server.RunAsServerUserAsync("psql", ["-h", directory, "-p", server.EndPoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "postgres", "-d", "postgres",
-                "-v", "ON_ERROR_STOP=1", "-q", "-c", $"CREATE ROLE {ScramUser} LOGIN PASSWORD '{password}'"], cancellation).ConfigureAwait(false);
+                "-v", "ON_ERROR_STOP=1", "-q"], cancellation, input: $"CREATE ROLE {ScramUser} LOGIN PASSWORD '{password}';\n").ConfigureAwait(false);
             return server;
         }
         catch
@@ -74,23 +75,32 @@ internal sealed class RealPostgresServer : IAsyncDisposable
         }
     }
 
-    private Task RunAsServerUserAsync(string program, string[] arguments, CancellationToken cancellation)
+    private Task RunAsServerUserAsync(string program, string[] arguments, CancellationToken cancellation, string? input = null)
     {
         var path = program is "sh" ? "/bin/sh" : Path.Combine(_binDirectory, program);
         return Environment.UserName == "root"
-            ? RunAsync("runuser", ["-u", "postgres", "--", path, .. arguments], cancellation)
-            : RunAsync(path, arguments, cancellation);
+            ? RunAsync("runuser", ["-u", "postgres", "--", path, .. arguments], cancellation, input)
+            : RunAsync(path, arguments, cancellation, input);
     }
 
-    private static async Task RunAsync(string program, string[] arguments, CancellationToken cancellation)
+    private static async Task RunAsync(string program, string[] arguments, CancellationToken cancellation, string? input = null)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input is not null, UseShellExecute = false,
+        };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input.AsMemory(), cancellation).ConfigureAwait(false);
+            process.StandardInput.Close();
+        }
+
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         deadline.CancelAfter(CommandTimeout);
         var output = process.StandardOutput.ReadToEndAsync(deadline.Token);

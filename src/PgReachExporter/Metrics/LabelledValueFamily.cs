@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using Prometheus;
 
 namespace PgReachExporter.Metrics;
@@ -7,9 +6,10 @@ namespace PgReachExporter.Metrics;
 /// <summary>
 /// A gauge or counter family with labels after "target" (first), written by the agent itself: per target a small
 /// array of its series (label values and a value), so that a target's series are found and removed without scanning
-/// the family, and are written together in the order they were first written. prometheus-net's child for the same series holds its label values a second time, pre-encoded, in an object
-/// of about 400 bytes; the address, cause and listener families give a target about five such series (15 MB at 10,000
-/// targets in a heap dump, docs/performance.md). Written as prometheus-net writes a gauge or counter.
+/// the family, and are written together in the order they were first written. prometheus-net's child for the same
+/// series holds its label values a second time, pre-encoded, in an object of about 400 bytes; the address, cause and
+/// listener families give a target about five such series (15 MB at 10,000 targets in a heap dump,
+/// docs/performance.md). Written as prometheus-net writes a gauge or counter.
 /// </summary>
 internal sealed class LabelledValueFamily : IExposedFamily
 {
@@ -42,8 +42,6 @@ internal sealed class LabelledValueFamily : IExposedFamily
     public string Name { get; }
 
     public string Help { get; }
-
-    public IReadOnlyList<string> LabelNames => _labelNames;
 
     public bool Accumulates => _counter;
 
@@ -187,40 +185,15 @@ internal sealed class LabelledValueFamily : IExposedFamily
 
         public void Inc(double amount = 1)
         {
-            CheckCounter(amount);
-            var entry = family.Series(labels);
-            double seen, next;
-            do
-            {
-                seen = Volatile.Read(ref entry.Value);
-                next = seen + amount;
-            }
-            while (Interlocked.CompareExchange(ref entry.Value, next, seen) != seen);
+            CounterValue.RequireIncrement(family.Name, family._counter, amount);
+            CounterValue.Add(ref family.Series(labels).Value, amount);
         }
 
         /// <summary>Raises the counter to <paramref name="total"/> (a running total read elsewhere); never lowers it.</summary>
         public void IncTo(double total)
         {
-            CheckCounter(total);
-            var entry = family.Series(labels);
-            double seen;
-            do
-            {
-                seen = Volatile.Read(ref entry.Value);
-                if (total <= seen)
-                {
-                    return;
-                }
-            }
-            while (Interlocked.CompareExchange(ref entry.Value, total, seen) != seen);
-        }
-
-        private void CheckCounter(double amount)
-        {
-            if (!family._counter || amount < 0 || double.IsNaN(amount))
-            {
-                throw new InvalidOperationException($"{family.Name}: Inc({amount.ToString(CultureInfo.InvariantCulture)}) is for a counter and a non-negative amount");
-            }
+            CounterValue.RequireIncrement(family.Name, family._counter, total);
+            CounterValue.RaiseTo(ref family.Series(labels).Value, total);
         }
     }
 }

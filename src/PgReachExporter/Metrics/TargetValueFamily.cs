@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using Prometheus;
 
@@ -92,19 +91,8 @@ internal sealed class TargetValueFamily : IExposedFamily
 
         public void Inc(double amount = 1)
         {
-            if (!family._counter || amount < 0 || double.IsNaN(amount))
-            {
-                throw new InvalidOperationException($"{family.Name}: Inc({amount.ToString(CultureInfo.InvariantCulture)}) is for a counter and a non-negative amount");
-            }
-
-            var box = family.Box(target);
-            double seen, next;
-            do
-            {
-                seen = Volatile.Read(ref box.Value);
-                next = seen + amount;
-            }
-            while (Interlocked.CompareExchange(ref box.Value, next, seen) != seen);
+            CounterValue.RequireIncrement(family.Name, family._counter, amount);
+            CounterValue.Add(ref family.Box(target).Value, amount);
         }
     }
 }

@@ -15,8 +15,8 @@ namespace PgReachExporter.Scheduling;
 /// cycle in which every address refused, or every address timed out and so did the login made beside them, the
 /// transport step goes first and the login is made only when the transport step no longer shows the same (a
 /// black-holed target then costs one connect per cycle, not two; such a cycle can last up to two connect timeouts
-/// when an address starts answering late in it, since its login then has its own whole timeout). The TLS probe goes on over the TCP probe's own connection to the first address that
-/// accepted (one dial fewer per cycle). The session owns the per-target probe resources; the caller owns the schedule.
+/// when an address starts answering late in it, since its login then has its own whole timeout). The TLS probe goes
+/// on over the TCP probe's own connection to the first address that accepted (one dial fewer per cycle). The session owns the per-target probe resources; the caller owns the schedule.
 /// </summary>
 internal sealed class TargetProbeSession : IAsyncDisposable
 {
