@@ -75,8 +75,12 @@ public sealed class TargetProbeSessionTests
         Assert.Equal(TcpConnectResult.Timeout, Assert.Single(cycle.Tcp).Result);
         Assert.False(cycle.Login.Skipped);
         Assert.Equal(LoginResult.Timeout, cycle.Login.Result);
-        // Side by side: the cycle lasts about one timeout plus the grace, not two timeouts.
-        Assert.InRange(cycle.Duration, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(1.6));
+        // Side by side: the cycle is shorter than the connect and the login one after the other (each waits out the
+        // 1 s timeout), whatever else the machine is doing; a wall-clock bound failed in loaded full runs (1.70 s).
+        var tcp = Assert.Single(cycle.Tcp);
+        Assert.True(cycle.Duration >= TimeSpan.FromSeconds(0.9), $"cycle {cycle.Duration}");
+        Assert.True(cycle.Duration < tcp.Duration + cycle.Login.Duration,
+            $"cycle {cycle.Duration}, connect {tcp.Duration}, login {cycle.Login.Duration}: not side by side");
     }
 
     [Fact]
