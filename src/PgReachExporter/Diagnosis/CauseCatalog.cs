@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using PgReachExporter.Configuration;
 
 namespace PgReachExporter.Diagnosis;
@@ -12,6 +14,15 @@ internal static class CauseCatalog
     public static IReadOnlyList<CauseInfo> All { get; } = [.. DiagnosisCause.All.Select(c => c.Info())];
 
     public static CauseInfo Info(this DiagnosisCause cause) => new(cause, cause.Label, cause.Layer, cause.Title, cause.NextStep);
+
+    // The texts of a cause filled for a target, kept with the target's definition (and gone with it): every cycle of
+    // every target builds its findings, and these never change for one definition.
+    private static readonly ConditionalWeakTable<TargetDefinition, ConcurrentDictionary<DiagnosisCause, (string Title, string NextStep)>> Filled = new();
+
+    /// <summary>The cause's title and next step filled for the target (<see cref="Fill"/>), computed once per target definition and cause.</summary>
+    public static (string Title, string NextStep) Texts(DiagnosisCause cause, TargetDefinition target) =>
+        Filled.GetValue(target, static _ => new())
+            .GetOrAdd(cause, static (cause, target) => (Fill(cause.Title, target), Fill(cause.NextStep, target)), target);
 
     /// <summary>Replaces {host}, {port}, {user}, {database} and {endpoint} with the target's values (never its password).</summary>
     public static string Fill(string template, TargetDefinition target) => template

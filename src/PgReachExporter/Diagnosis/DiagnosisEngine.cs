@@ -48,10 +48,9 @@ internal static class DiagnosisEngine
 
     private static Finding Ok(DiagnosisContext context)
     {
-        var info = DiagnosisCause.Ok.Info();
         ImmutableArray<string> evidence = [.. context.Cycle.Tcp.Select(context.Tcp), context.Login];
-        return new Finding(info.Layer, DiagnosisCause.Ok, Severity.Info, CauseCatalog.Fill(info.Title, context.Target), evidence,
-            CauseCatalog.Fill(info.NextStep, context.Target));
+        var (title, nextStep) = CauseCatalog.Texts(DiagnosisCause.Ok, context.Target);
+        return new Finding(DiagnosisCause.Ok.Layer, DiagnosisCause.Ok, Severity.Info, title, evidence, nextStep);
     }
 
     private static string Summarise(bool reachable, ImmutableArray<Finding> findings)

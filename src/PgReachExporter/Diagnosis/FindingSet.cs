@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using PgReachExporter.Configuration;
 
 namespace PgReachExporter.Diagnosis;
@@ -26,7 +27,18 @@ internal sealed class FindingSet
     }
 
     /// <summary>Whether a critical finding of the layer is already there.</summary>
-    public bool AnyCritical(DiagnosisLayer layer) => _found.Any(f => f.Key.Layer == layer && f.Value.Severity == Severity.Critical);
+    public bool AnyCritical(DiagnosisLayer layer)
+    {
+        foreach (var (cause, entry) in _found)
+        {
+            if (cause.Layer == layer && entry.Severity == Severity.Critical)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public void Add(DiagnosisCause cause, Severity severity, params IEnumerable<string> evidence)
     {
@@ -35,20 +47,33 @@ internal sealed class FindingSet
             entry = (severity, []);
         }
 
-        foreach (var fact in evidence.Where(f => !entry.Evidence.Contains(f, StringComparer.Ordinal)))
+        foreach (var fact in evidence)
         {
-            entry.Evidence.Add(fact);
+            if (!entry.Evidence.Contains(fact, StringComparer.Ordinal))
+            {
+                entry.Evidence.Add(fact);
+            }
         }
 
         _found[cause] = (severity < entry.Severity ? severity : entry.Severity, entry.Evidence);
     }
 
     /// <summary>The findings in their fixed order: layer, then severity, then the cause's declaration order.</summary>
-    public ImmutableArray<Finding> Build(TargetDefinition target) =>
-    [
-        .. _found
-            .Select(f => new Finding(f.Key.Layer, f.Key, f.Value.Severity, CauseCatalog.Fill(f.Key.Title, target),
-                [.. f.Value.Evidence], CauseCatalog.Fill(f.Key.NextStep, target)))
-            .OrderBy(f => f.Layer).ThenBy(f => f.Severity).ThenBy(f => f.Cause),
-    ];
+    public ImmutableArray<Finding> Build(TargetDefinition target)
+    {
+        var findings = new Finding[_found.Count];
+        var next = 0;
+        foreach (var (cause, (severity, evidence)) in _found)
+        {
+            var (title, nextStep) = CauseCatalog.Texts(cause, target);
+            findings[next++] = new Finding(cause.Layer, cause, severity, title, [.. evidence], nextStep);
+        }
+
+        // Every cause appears once, so this order is total.
+        Array.Sort(findings, static (a, b) =>
+            a.Layer != b.Layer ? ((int)a.Layer).CompareTo((int)b.Layer)
+            : a.Severity != b.Severity ? ((int)a.Severity).CompareTo((int)b.Severity)
+            : a.Cause.CompareTo(b.Cause));
+        return ImmutableCollectionsMarshal.AsImmutableArray(findings);
+    }
 }

@@ -49,9 +49,35 @@ internal static class HostEvidenceMapper
 
         // PostgreSQL on another port is this server only where that is known: the table is of the server's own
         // namespace, or the server's log says it listens on that port. Otherwise it may be another cluster of the host.
-        var loggedPorts = log?.Listening.Select(l => l.Port).ToHashSet() ?? [];
-        var elsewhere = listener.PostgresElsewhere.Where(l => listener.ProcessNamespace || loggedPorts.Contains(l.Socket.Port));
-        return [.. listener.Listeners.Concat(elsewhere).Select(l => new HostSocket(l.Socket.AddressLabel, l.Socket.Port, l.Owner?.ProcessName))];
+        // (Loops rather than LINQ: this runs every cycle of every target with host signals.)
+        var sockets = ImmutableArray.CreateBuilder<HostSocket>(listener.Listeners.Count + listener.PostgresElsewhere.Count);
+        foreach (var l in listener.Listeners)
+        {
+            sockets.Add(new HostSocket(l.Socket.AddressLabel, l.Socket.Port, l.Owner?.ProcessName));
+        }
+
+        foreach (var l in listener.PostgresElsewhere)
+        {
+            if (listener.ProcessNamespace || LogsListeningOn(log, l.Socket.Port))
+            {
+                sockets.Add(new HostSocket(l.Socket.AddressLabel, l.Socket.Port, l.Owner?.ProcessName));
+            }
+        }
+
+        return sockets.DrainToImmutable();
+    }
+
+    private static bool LogsListeningOn(LogEventSnapshot? log, int port)
+    {
+        foreach (var listening in log?.Listening ?? [])
+        {
+            if (listening.Port == port)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string Family(AddressFamily family) => family switch

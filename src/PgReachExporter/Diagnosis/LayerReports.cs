@@ -7,28 +7,35 @@ namespace PgReachExporter.Diagnosis;
 /// <summary>One line per layer for pages and the diagnose report: its findings when it has any, else what was seen working.</summary>
 internal static class LayerReports
 {
-    public static ImmutableArray<LayerReport> Build(DiagnosisContext context, ImmutableArray<Finding> findings) =>
-        [.. DiagnosisLabels.Layers.Select(layer => Build(context, layer, findings.Where(f => f.Layer == layer).ToList()))];
-
-    private static LayerReport Build(DiagnosisContext context, DiagnosisLayer layer, List<Finding> findings)
+    public static ImmutableArray<LayerReport> Build(DiagnosisContext context, ImmutableArray<Finding> findings)
     {
-        if (findings.Count > 0)
+        // Runs every cycle of every target: the open endpoints are listed once, not once per layer.
+        string? open = null;
+        var reports = ImmutableArray.CreateBuilder<LayerReport>(DiagnosisLabels.Layers.Length);
+        foreach (var layer in DiagnosisLabels.Layers)
         {
-            var status = findings.Any(f => f.Severity == Severity.Critical) ? LayerStatus.Failed
-                : findings.Any(f => f.Severity == Severity.Warning) ? LayerStatus.Warning
-                : LayerStatus.Ok;
-            return new(layer, status, string.Join("; ", findings.Select(f => f.Title)));
+            reports.Add(Build(context, layer, findings, ref open));
+        }
+
+        return reports.MoveToImmutable();
+    }
+
+    private static LayerReport Build(DiagnosisContext context, DiagnosisLayer layer, ImmutableArray<Finding> all, ref string? openList)
+    {
+        if (FindingsOf(all, layer) is { } report)
+        {
+            return report;
         }
 
         var cycle = context.Cycle;
         var loginOk = cycle.Login.Succeeded;
-        var open = cycle.Tcp.Where(t => t.Result == TcpConnectResult.Open).Select(t => EvidenceText.Endpoint(t.Address, context.Target.Port)).ToList();
+        var open = openList ??= OpenEndpoints(context);
         return layer switch
         {
-            DiagnosisLayer.Transport when context.Target.IsUnixSocket && open.Count > 0 => Ok(layer, "socket accepts connections"),
-            DiagnosisLayer.Transport when open.Count > 0 => Ok(layer, $"listening: {string.Join(", ", open)}"),
+            DiagnosisLayer.Transport when context.Target.IsUnixSocket && open.Length > 0 => Ok(layer, "socket accepts connections"),
+            DiagnosisLayer.Transport when open.Length > 0 => Ok(layer, $"listening: {open}"),
             DiagnosisLayer.Network when context.Target.IsUnixSocket => Ok(layer, "local socket, no network path"),
-            DiagnosisLayer.Network when open.Count > 0 => Ok(layer, context.Cycle.Dns.Addresses.Length > 0 && !System.Net.IPAddress.TryParse(context.Target.Host, out _)
+            DiagnosisLayer.Network when open.Length > 0 => Ok(layer, context.Cycle.Dns.Addresses.Length > 0 && !System.Net.IPAddress.TryParse(context.Target.Host, out _)
                 ? $"{context.Target.Host} resolves; path open"
                 : "path open"),
             DiagnosisLayer.Tls when context.Target.IsUnixSocket => Ok(layer, "local socket, no TLS"),
@@ -46,6 +53,43 @@ internal static class LayerReports
             DiagnosisLayer.Capacity or DiagnosisLayer.Server when context.Server is null && !loginOk => Unknown(layer, "not reached; no server-side evidence"),
             _ => Unknown(layer, "not reached"),
         };
+    }
+
+    /// <summary>The layer's line from its findings, or null when it has none.</summary>
+    private static LayerReport? FindingsOf(ImmutableArray<Finding> all, DiagnosisLayer layer)
+    {
+        string? titles = null;
+        var status = LayerStatus.Ok;
+        foreach (var finding in all)
+        {
+            if (finding.Layer != layer)
+            {
+                continue;
+            }
+
+            titles = titles is null ? finding.Title : $"{titles}; {finding.Title}";
+            status = finding.Severity == Severity.Critical || status == LayerStatus.Failed ? LayerStatus.Failed
+                : finding.Severity == Severity.Warning ? LayerStatus.Warning
+                : status;
+        }
+
+        return titles is null ? null : new(layer, status, titles);
+    }
+
+    /// <summary>The endpoints that accepted, comma-separated; empty when none did.</summary>
+    private static string OpenEndpoints(DiagnosisContext context)
+    {
+        string? list = null;
+        foreach (var tcp in context.Cycle.Tcp)
+        {
+            if (tcp.Result == TcpConnectResult.Open)
+            {
+                var endpoint = EvidenceText.Endpoint(tcp.Address, context.Target.Port);
+                list = list is null ? endpoint : $"{list}, {endpoint}";
+            }
+        }
+
+        return list ?? "";
     }
 
     private static string? Slots(DiagnosisContext context) =>

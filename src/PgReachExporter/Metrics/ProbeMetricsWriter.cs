@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using PgReachExporter.Classification;
 using PgReachExporter.Configuration;
 using PgReachExporter.Observations;
@@ -83,24 +84,44 @@ internal sealed class ProbeMetricsWriter(ReachMetrics metrics) : ICycleOutput
             ? cycle.Tcp
             : [new TcpObservation("", "", TcpConnectResult.DnsError, cycle.Dns.Duration, cycle.Dns.Problem)];
 
-        var current = observations.Select(o => (o.Address, o.Family)).ToHashSet();
         var previous = _addresses.GetValueOrDefault(name);
-        if (previous is not null && !previous.SetEquals(current))
+        // Most cycles probe the addresses of the one before: the set is kept, not built again.
+        if (previous is null || !SameAddresses(previous, observations))
         {
-            foreach (var (address, family) in previous.Except(current))
+            var current = observations.Select(o => (o.Address, o.Family)).ToHashSet();
+            foreach (var (address, family) in previous?.Except(current) ?? [])
             {
                 metrics.TcpConnectResult.RemoveWhere(name, l => l[1] == address && l[2] == family);
                 metrics.TcpConnectDuration?.RemoveWhere(name, l => l[1] == address && l[2] == family);
             }
+
+            _addresses[name] = current;
         }
 
-        _addresses[name] = current;
         foreach (var tcp in observations)
         {
             metrics.TcpConnectResult.Set(tcp.Result, name, tcp.Address, tcp.Family);
             metrics.TcpConnectDuration?.WithLabels(name, tcp.Address, tcp.Family).Set(tcp.Duration.TotalSeconds);
             metrics.TcpProbes.Inc(tcp.Result, name);
         }
+    }
+
+    private static bool SameAddresses(HashSet<(string Address, string Family)> previous, ImmutableArray<TcpObservation> observations)
+    {
+        if (previous.Count != observations.Length)
+        {
+            return false;
+        }
+
+        foreach (var tcp in observations)
+        {
+            if (!previous.Contains((tcp.Address, tcp.Family)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void WriteTls(string name, TlsObservation tls)
