@@ -32,6 +32,8 @@ internal sealed class LoadRun(HarnessOptions options, AgentProcess agent, IReadO
             var scrape = await scraper.ScrapeAsync(cancellation).ConfigureAwait(false);
             lastScrape = scrape;
             var reported = scrape.Page.ByTarget(LastProbe).Count;
+            // The way there, so that a slow first round shows whether the agent or its scrapes were slow.
+            log.WriteLine($"  {(DateTimeOffset.UtcNow - started).TotalSeconds:0.0}s: {reported} of {targets.Count} targets reported; /metrics answered in {scrape.Latency.TotalMilliseconds:0} ms ({scrape.Bytes / 1024} KiB)");
             if (reported >= targets.Count)
             {
                 break;

@@ -17,6 +17,7 @@ internal sealed partial class ProbeScheduler : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<ProbeScheduler> _logger;
     private readonly TargetLoops _loops;
+    private readonly ScheduleClock _clock;
 
     public ProbeScheduler(TargetSetMonitor targets, TargetPipeline pipeline, PipelineHealth health, TimeProvider time, ILogger<ProbeScheduler> logger)
     {
@@ -26,6 +27,13 @@ internal sealed partial class ProbeScheduler : BackgroundService
         _time = time;
         _logger = logger;
         _loops = new TargetLoops(RunTargetAsync, Started, Stopped, LoopFailed, time);
+        _clock = new ScheduleClock(time);
+    }
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        _clock.Dispose();
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -59,17 +67,19 @@ internal sealed partial class ProbeScheduler : BackgroundService
     private async Task RunTargetAsync(TargetDefinition target, CancellationToken stopping)
     {
         await using var session = new TargetProbeSession(target, _time);
-        await Task.Delay(StartSpread.Offset(target.Name, target.Interval, target.ConnectTimeout), _time, stopping).ConfigureAwait(false);
-        using var timer = new PeriodicTimer(target.Interval, _time);
-        do
+        // Every target waits on the one schedule clock rather than on a timer of its own (see ScheduleClock).
+        await _clock.DelayAsync(StartSpread.Offset(target.Name, target.Interval, target.ConnectTimeout), stopping).ConfigureAwait(false);
+        var ticks = _clock.Every(target.Interval);
+        while (true)
         {
             var record = await _pipeline.RunCycleAsync(target, session, stopping).ConfigureAwait(false);
             if (record?.Cycle is { Overran: true } cycle)
             {
                 LogOverrun(target.Name, cycle.Duration, target.Interval);
             }
+
+            await ticks.WaitForNextTickAsync(stopping).ConfigureAwait(false);
         }
-        while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false));
     }
 
     [LoggerMessage(EventId = LogEvents.TargetStarted, Level = LogLevel.Debug, Message = "Probing target {Target} at {Endpoint} every {Interval}")]
