@@ -9,7 +9,6 @@ using PgReachExporter.Scheduling;
 using PgReachExporter.Web;
 using Prometheus;
 using Serilog;
-using Serilog.Formatting.Compact;
 
 namespace PgReachExporter;
 
@@ -147,6 +146,9 @@ internal static class AgentHost
     {
         var format = builder.Configuration[$"{AgentSettingsReader.SectionName}:LogFormat"] ?? LogFormats.Text;
         var json = string.Equals(format, LogFormats.Json, StringComparison.OrdinalIgnoreCase);
+        var output = new LogOutput(json);
+        // From a factory, so that the container disposes it with the agent (a bounded flush), after everything that logs.
+        builder.Services.AddSingleton(_ => output);
         builder.Services.AddSerilog((_, logger) =>
         {
             logger.MinimumLevel.Is(levels.Default).Enrich.FromLogContext().Filter.ByExcluding(IsBindFailureLog);
@@ -155,14 +157,7 @@ internal static class AgentHost
                 logger.MinimumLevel.Override(source, level);
             }
 
-            if (json)
-            {
-                logger.WriteTo.Console(new RenderedCompactJsonFormatter());
-            }
-            else
-            {
-                logger.WriteTo.Console(outputTemplate: "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffzzz} {Level:u3} {Message:lj}{NewLine}{Exception}");
-            }
+            logger.WriteTo.Logger(output.Writer);
         });
     }
 

@@ -4,18 +4,20 @@ using Prometheus;
 
 namespace PgReachExporter.Metrics;
 
-/// <summary>Keeps the agent-wide families (targets, build, configuration reloads, stage failures) in step with the agent.</summary>
+/// <summary>Keeps the agent-wide families (targets, build, configuration reloads, stage failures, lost log events) in step with the agent.</summary>
 internal sealed class AgentMetricsWriter
 {
     private readonly ReachMetrics _metrics;
     private readonly TargetSetMonitor _targets;
     private readonly PipelineHealth _health;
+    private readonly LogOutput _log;
 
-    public AgentMetricsWriter(ReachMetrics metrics, TargetSetMonitor targets, PipelineHealth health, CollectorRegistry registry)
+    public AgentMetricsWriter(ReachMetrics metrics, TargetSetMonitor targets, PipelineHealth health, LogOutput log, CollectorRegistry registry)
     {
         _metrics = metrics;
         _targets = targets;
         _health = health;
+        _log = log;
         metrics.BuildInfo.WithLabels(BuildVersion.Current).Set(1);
         Update();
         WriteStageFailures();
@@ -30,6 +32,8 @@ internal sealed class AgentMetricsWriter
         {
             _metrics.StageFailures.WithLabels(stage).IncTo(failures);
         }
+
+        _metrics.LogEventsDropped.IncTo(_log.Dropped);
     }
 
     private void Update()

@@ -206,6 +206,8 @@ internal sealed class ReachMetrics
         StageFailures = accumulating.CreateCounter("pgreach_agent_stage_failures_total",
             "Unexpected failures of a stage of the agent's work (a pipeline stage: probe, host, server, verdict, or an output; a target's loop; reconciling the target set); expected probe failures are never counted here.",
             ["stage"]);
+        LogEventsDropped = accumulating.CreateCounter("pgreach_log_events_dropped_total",
+            "Log events the agent dropped because its log output (stdout) did not keep up; the agent never waits for its log.");
         ConfigReloadSuccessful = accumulating.CreateGauge("pgreach_config_last_reload_successful",
             "1 when the last configuration (re)load was valid and applied, 0 when it was rejected and the last good targets are kept.");
         ConfigReloadSuccessTimestamp = accumulating.CreateGauge("pgreach_config_last_reload_success_timestamp_seconds",
@@ -288,6 +290,7 @@ internal sealed class ReachMetrics
     public Gauge Targets { get; }
     public Gauge BuildInfo { get; }
     public Counter StageFailures { get; }
+    public Counter LogEventsDropped { get; }
     public Gauge ConfigReloadSuccessful { get; }
     public Gauge ConfigReloadSuccessTimestamp { get; }
     public Gauge WebConfigReloadSuccessful { get; }

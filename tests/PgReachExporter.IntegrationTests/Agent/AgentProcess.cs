@@ -32,8 +32,9 @@ public sealed partial class AgentProcess : IAsyncDisposable
     /// <param name="launcher">A command that runs the agent (it execs its arguments), e.g. setpriv to drop capabilities.</param>
     /// <param name="executable">A native build of the agent to run instead of PgReachExporter.dll on the shared runtime.</param>
     /// <param name="workingDirectory">Where the process starts; the test output directory unless given.</param>
+    /// <param name="readStandardOutput">False: nothing reads the agent's stdout, as with a log collector that stopped (the pipe fills and stays full).</param>
     public static AgentProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, IReadOnlyList<string>? launcher = null,
-        string? executable = null, string? workingDirectory = null)
+        string? executable = null, string? workingDirectory = null, bool readStandardOutput = true)
     {
         string[] command = executable is null ? ["dotnet", AgentDll] : [executable];
         var info = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : command[0])
@@ -69,7 +70,11 @@ public sealed partial class AgentProcess : IAsyncDisposable
         agent._process.OutputDataReceived += (_, e) => agent.Append(e.Data);
         agent._process.ErrorDataReceived += (_, e) => agent.Append(e.Data);
         agent._process.Start();
-        agent._process.BeginOutputReadLine();
+        if (readStandardOutput)
+        {
+            agent._process.BeginOutputReadLine();
+        }
+
         agent._process.BeginErrorReadLine();
         return agent;
     }
