@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using PgReachExporter.Configuration;
 using PgReachExporter.Diagnosis;
 using PgReachExporter.Observations;
@@ -39,6 +40,7 @@ internal sealed class VerdictTracker(IEnumerable<IVerdictSink> sinks) : ICycleOu
 
         var (target, cycle) = (record.Target, record.Cycle);
         var previous = _targets.GetValueOrDefault(target.Name);
+        verdict = VerdictSharing.Share(previous?.Verdict, verdict);
         var changed = previous?.Verdict is { } last && !SameVerdict(last, verdict);
         var current = new TargetDiagnosis(
             target,
@@ -72,8 +74,45 @@ internal sealed class VerdictTracker(IEnumerable<IVerdictSink> sinks) : ICycleOu
     }
 
     /// <summary>Same reachability and the same set of causes.</summary>
-    public static bool SameVerdict(Verdict a, Verdict b) =>
-        a.Reachable == b.Reachable && a.Causes.ToHashSet().SetEquals(b.Causes);
+    public static bool SameVerdict(Verdict a, Verdict b)
+    {
+        // Every cycle of every target: the few causes are compared without building sets.
+        if (a.Reachable != b.Reachable)
+        {
+            return false;
+        }
+
+        foreach (var finding in a.Findings)
+        {
+            if (!Contains(b.Findings, finding.Cause))
+            {
+                return false;
+            }
+        }
+
+        foreach (var finding in b.Findings)
+        {
+            if (!Contains(a.Findings, finding.Cause))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool Contains(ImmutableArray<Finding> findings, DiagnosisCause cause)
+    {
+        foreach (var finding in findings)
+        {
+            if (finding.Cause == cause)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
 
 /// <summary>A target, its latest verdict, since when that verdict holds, the cycle it came from and how often it changed.</summary>
