@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 
 namespace PgReachExporter.Diagnosis;
 
@@ -65,7 +66,8 @@ internal static class VerdictSharing
             }
         }
 
-        return all ? previous : shared is null ? next : [.. shared];
+        // The array is this method's own: wrapped, not copied again.
+        return all ? previous : shared is null ? next : ImmutableCollectionsMarshal.AsImmutableArray(shared);
     }
 
     private static bool SameFinding(Finding a, Finding b) =>
