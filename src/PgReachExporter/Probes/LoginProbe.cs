@@ -89,7 +89,10 @@ internal sealed class LoginProbe
             // quadratic (a third of the start-up CPU at 10,000 targets) and held about 2 KB each. Built from
             // properties, one costs about 30 us (docs/performance.md).
             var dataSource = PostgresConnector.DataSource(Settings, (_target, _host), _target.Password, _tls);
-            var attempt = await PostgresConnector.TryOpenAsync(dataSource, _target.ConnectTimeout, _time, stopping, ownsDataSource: true).ConfigureAwait(false);
+            // The deadline counts from the start of the attempt, build included: the first build in a process runs
+            // cold code, and under load it took half a second, which a login reported on top of its timeout.
+            var remaining = _target.ConnectTimeout - _time.GetElapsedTime(started);
+            var attempt = await PostgresConnector.TryOpenAsync(dataSource, remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, _time, stopping, ownsDataSource: true).ConfigureAwait(false);
             if (attempt.Connection is { } connection)
             {
                 var version = connection.PostgreSqlVersion;
