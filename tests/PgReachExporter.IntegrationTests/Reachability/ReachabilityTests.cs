@@ -86,9 +86,11 @@ public sealed class ReachabilityTests(ClusterFixture fixture)
         Assert.Equal("timeout", scrape.Current("pgreach_login_result", "target=black-hole"));
         var tcp = scrape.Value("pgreach_tcp_connect_duration_seconds", "target=black-hole")!.Value;
         var login = scrape.Value("pgreach_login_duration_seconds", "target=black-hole")!.Value;
-        Assert.InRange(tcp, 0.9, 1.2);
-        Assert.InRange(login, 0.9, 1.2);
-        Assert.InRange(scrape.Value("pgreach_probe_cycle_duration_seconds", "target=black-hole")!.Value, 0.9, 1.2);
+        // The 1 s deadline, not the kernel's two-minute SYN timeout and not a retry (2 s); the slack above the deadline
+        // is for timers firing late on a loaded machine, as the TCP probe's own test allows.
+        Assert.InRange(tcp, 0.9, 1.5);
+        Assert.InRange(login, 0.9, 1.5);
+        Assert.InRange(scrape.Value("pgreach_probe_cycle_duration_seconds", "target=black-hole")!.Value, 0.9, 1.5);
     }
 
     [Fact]
@@ -217,7 +219,7 @@ public sealed class ReachabilityTests(ClusterFixture fixture)
 
         Assert.Equal("open", scrape.Current("pgreach_tcp_connect_result", "target=silent"));
         Assert.Equal("timeout", scrape.Current("pgreach_login_result", "target=silent"));
-        Assert.InRange(scrape.Value("pgreach_login_duration_seconds", "target=silent")!.Value, 0.9, 1.2);
+        Assert.InRange(scrape.Value("pgreach_login_duration_seconds", "target=silent")!.Value, 0.9, 1.5);
     }
 
     [Fact]
