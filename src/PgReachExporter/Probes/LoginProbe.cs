@@ -91,8 +91,7 @@ internal sealed class LoginProbe
             var dataSource = PostgresConnector.DataSource(Settings, (_target, _host), _target.Password, _tls);
             // The deadline counts from the start of the attempt, build included: the first build in a process runs
             // cold code, and under load it took half a second, which a login reported on top of its timeout.
-            var remaining = _target.ConnectTimeout - _time.GetElapsedTime(started);
-            var attempt = await PostgresConnector.TryOpenAsync(dataSource, remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, _time, stopping, ownsDataSource: true).ConfigureAwait(false);
+            var attempt = await PostgresConnector.TryOpenAsync(dataSource, Remaining(started), _time, stopping, ownsDataSource: true).ConfigureAwait(false);
             if (attempt.Connection is { } connection)
             {
                 var version = connection.PostgreSqlVersion;
@@ -113,7 +112,7 @@ internal sealed class LoginProbe
         var result = classification.Result;
         if (classification.NeedsGreetingCheck && !_target.IsUnixSocket)
         {
-            var remaining = _target.ConnectTimeout - elapsed;
+            var remaining = Remaining(started);
             var greeting = remaining > TimeSpan.Zero
                 ? await _greeting.CheckAsync(_greetingHost, _target.Port, remaining, stopping).ConfigureAwait(false)
                 : GreetingResult.Silent;
@@ -121,6 +120,13 @@ internal sealed class LoginProbe
         }
 
         return new(result, elapsed, (failure as PostgresException)?.SqlState, Describe(failure), null);
+    }
+
+    /// <summary>What is left of the attempt's timeout since <paramref name="started"/>, never negative.</summary>
+    private TimeSpan Remaining(long started)
+    {
+        var remaining = _target.ConnectTimeout - _time.GetElapsedTime(started);
+        return remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
     }
 
     /// <summary>A one-line reason for logs and pages; server messages name users and databases, never passwords.</summary>
