@@ -38,7 +38,13 @@ public sealed class ExpectedClientTests(ClusterFixture fixture)
             Client("app-v6-elsewhere", "fd00:2::1", "orders", "app"),
         ])));
 
-        var scrape = await agent.WaitForAsync(s => s.Value("pgreach_hba_shadowed_rules", "target=orders") is not null, Bound, "the first hba evaluation");
+        // A scrape is not atomic across families: the evaluation can be written between reading the clients' families
+        // and the shadowed-rules family, so the wait is for every family the assertions read.
+        string[] clients = ["app-subnet", "alice-reports", "app-later-line", "app-v6", "app-v6-elsewhere"];
+        var scrape = await agent.WaitForAsync(
+            s => s.Value("pgreach_hba_shadowed_rules", "target=orders") is not null && s.Value("pgreach_hba_rules", "target=orders") is not null
+                && clients.All(c => Decision(s, c) is (not int.MinValue, not int.MinValue)),
+            Bound, "the first hba evaluation");
 
         Assert.Equal((0, 3), Decision(scrape, "app-subnet"));
         Assert.Equal((0, 0), Decision(scrape, "alice-reports"));
